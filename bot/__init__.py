@@ -1,0 +1,1 @@
+"""Runtime and assembly: settings, the composition root, runners and the command line."""

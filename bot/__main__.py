@@ -1,0 +1,111 @@
+"""Command line: `python -m bot [run | skills parse TEXT | db upgrade|downgrade|current]`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from bot.config import Settings, TokenProblem
+from bot.logs import setup_logging
+
+EXIT_USAGE = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Career Coach: a Telegram bot that coaches IT students toward their first job.",
+        epilog="Settings come from the environment and .env; .env.example documents each of them.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("run", help="run the bot with long polling (the default when no command is given)")
+
+    skills = commands.add_parser("skills", help="work with the skill catalog")
+    skills_cmd = skills.add_subparsers(dest="skills_command", metavar="ACTION", required=True)
+    parse = skills_cmd.add_parser(
+        "parse", help='show how free text is understood: JSON {"recognized": [...], "unknown": [...]}'
+    )
+    parse.add_argument("text", nargs="+", help='skills as a student writes them, e.g. "Basic Python, PosgreSQL"')
+    parse.add_argument("--lang", choices=["en", "ru"], default="en", help="language of the skill names")
+
+    db = commands.add_parser("db", help="database schema migrations (DATABASE_URL)")
+    db_cmd = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    up = db_cmd.add_parser("upgrade", help="migrate to the newest schema (the bot also does this on start)")
+    up.add_argument("revision", nargs="?", default="head", help="target revision (default: head)")
+    down = db_cmd.add_parser("downgrade", help="migrate back to a revision ('base' removes every table)")
+    down.add_argument("revision", help="target revision, e.g. -1 or base")
+    db_cmd.add_parser("current", help="print the schema revision the database is at")
+    return parser
+
+
+def _load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors())
+        print(f"Invalid settings ({problems}). See .env.example.", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def _skills_parse(args: argparse.Namespace) -> int:
+    from coach.catalog import default_catalog
+    from coach.skills import SkillParser
+
+    catalog = default_catalog()
+    result = SkillParser(catalog).parse(" ".join(args.text))
+    print(
+        json.dumps(
+            {"recognized": result.names(catalog, args.lang), "unknown": list(result.unknown)},
+            ensure_ascii=False,
+        )
+    )
+    return 0
+
+
+async def _db(args: argparse.Namespace, settings: Settings) -> int:
+    from storage import migrate
+    from storage.db import create_engine
+
+    engine = create_engine(settings.database_url)
+    try:
+        if args.db_command == "upgrade":
+            await migrate.upgrade(engine, args.revision)
+        elif args.db_command == "downgrade":
+            await migrate.downgrade(engine, args.revision)
+        print(await migrate.current_revision(engine) or "base")
+    finally:
+        await engine.dispose()
+    return 0
+
+
+def _run(settings: Settings) -> int:
+    try:
+        token = settings.token()
+    except TokenProblem as problem:
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    from bot.runners import run_polling
+
+    setup_logging(settings.log_level, secrets=[token])
+    asyncio.run(run_polling(settings, token))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "skills":
+        return _skills_parse(args)
+    settings = _load_settings()
+    if args.command == "db":
+        setup_logging(settings.log_level)
+        return asyncio.run(_db(args, settings))
+    return _run(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""Settings: read once from the environment and `.env`, validated by pydantic-settings.
+
+Every field is documented one by one in `.env.example`; keep the two in step (a test compares them).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from aiogram.utils.token import TokenValidationError, validate_token
+from pydantic import AnyHttpUrl, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/career_coach.sqlite3"
+
+
+class TokenProblem(Exception):
+    """BOT_TOKEN is missing or malformed; the message says what to do, in one line."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    telegram_api_url: AnyHttpUrl | None = None
+    redis_url: str | None = None
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    default_timezone: str = "Asia/Almaty"
+    log_level: str = Field(default="INFO", pattern=r"(?i)^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$")
+
+    @field_validator("bot_token", "redis_url", "telegram_api_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(int(part) for part in value.replace(";", ",").split(",") if part.strip())
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA time zone {value!r} (e.g. Asia/Almaty)") from exc
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _upper(cls, value: str) -> str:
+        return value.upper()
+
+    def token(self) -> str:
+        """The bot token, or :class:`TokenProblem` with the one line that tells the operator what to do."""
+        how = "get one from @BotFather in Telegram and put BOT_TOKEN=... in .env (see .env.example)"
+        if self.bot_token is None:
+            raise TokenProblem(f"BOT_TOKEN is not set: {how}.")
+        token = self.bot_token.get_secret_value().strip()
+        try:
+            validate_token(token)
+        except TokenValidationError:
+            raise TokenProblem(f"BOT_TOKEN does not look like a bot token (123456:ABC...): {how}.") from None
+        return token
+
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file behind DATABASE_URL, if it is one (its folder is created on start)."""
+        prefix = "sqlite+aiosqlite:///"
+        if self.database_url.startswith(prefix):
+            rest = self.database_url.removeprefix(prefix).split("?", 1)[0]
+            return Path(rest) if rest and rest != ":memory:" else None
+        return None

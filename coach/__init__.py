@@ -1,0 +1,1 @@
+"""The coaching domain: pure logic and the catalog; no aiogram, no SQLAlchemy."""

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, repositories, FSM storage and migrations. No Telegram, no business rules."""

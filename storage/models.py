@@ -1,0 +1,165 @@
+"""The database schema. Migrations in `storage/migrations` create exactly this (a test compares them)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+# Named constraints make migrations reversible on SQLite (batch mode recreates tables by these names).
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Always aware UTC in Python; SQLite keeps no zone, so values are normalised on the way in and out."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Stamped:
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, server_default=func.now()
+    )
+
+
+class User(Stamped, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)  # Telegram user id
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    timezone: Mapped[str] = mapped_column(String(64))
+    role_id: Mapped[str | None] = mapped_column(String(24))
+    level: Mapped[str | None] = mapped_column(String(16))
+    city: Mapped[str | None] = mapped_column(String(64))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)  # False once the user blocked the bot
+    blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class UserSkill(Base):
+    """A skill the user says they have ("have") or want to learn ("want")."""
+
+    __tablename__ = "user_skills"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    skill_id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    status: Mapped[str] = mapped_column(String(8), default="have")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
+
+
+class Posting(Stamped, Base):
+    __tablename__ = "postings"
+    __table_args__ = (UniqueConstraint("source", "source_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(16))  # sample | hh | csv | user
+    source_id: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(300))
+    company: Mapped[str | None] = mapped_column(String(200))
+    role_id: Mapped[str | None] = mapped_column(String(24), index=True)
+    level: Mapped[str | None] = mapped_column(String(16))
+    city: Mapped[str | None] = mapped_column(String(100))
+    url: Mapped[str | None] = mapped_column(String(500))
+    salary_from: Mapped[int | None] = mapped_column(Integer)
+    salary_to: Mapped[int | None] = mapped_column(Integer)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    salary_gross: Mapped[bool | None] = mapped_column(Boolean)
+    added_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class PostingSkill(Base):
+    __tablename__ = "posting_skills"
+    __table_args__ = (Index("ix_posting_skills_skill_id", "skill_id"),)
+
+    posting_id: Mapped[int] = mapped_column(Integer, ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True)
+    skill_id: Mapped[str] = mapped_column(String(24), primary_key=True)
+
+
+class RoadmapItem(Base):
+    """One action item of a user's roadmap: (skill, n-th action of that skill in the catalog)."""
+
+    __tablename__ = "roadmap_items"
+    __table_args__ = (UniqueConstraint("user_id", "skill_id", "action_no"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    skill_id: Mapped[str] = mapped_column(String(24))
+    action_no: Mapped[int] = mapped_column(SmallInteger)
+    position: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(8), default="open")  # open | done | skipped
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, server_default=func.now()
+    )
+
+
+class ReminderSettings(Base):
+    """When a user wants the weekly reminder; `next_run_at` (UTC) is what the scheduler looks at."""
+
+    __tablename__ = "reminders"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    weekday: Mapped[int] = mapped_column(SmallInteger, default=0)  # Monday = 0
+    hour: Mapped[int] = mapped_column(SmallInteger, default=19)
+    next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_nudge_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class FsmRecord(Base):
+    """aiogram FSM state and data of one chat/user key, so a restart mid-conversation loses nothing."""
+
+    __tablename__ = "fsm_states"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    state: Mapped[str | None] = mapped_column(String(255))
+    data: Mapped[str] = mapped_column(Text, default="{}")  # JSON, as Redis would store it
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, server_default=func.now()
+    )

@@ -1,0 +1,42 @@
+"""The real `python -m bot` process talks to a fake Bot API server over HTTP."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_the_bot_greets_in_the_users_language_and_stops_cleanly(api, start_bot):
+    from tests.e2e.conftest import TOKEN
+
+    bot = await start_bot()
+    await api.wait_for(lambda: any(method == "getUpdates" for method, _ in api.calls))
+    assert api.commands[None] and api.commands["ru"], "the command menu is registered in both languages"
+
+    api.push_text(777, "/start", language_code="ru", first_name="Дана")
+    api.push_text(888, "/start", language_code="en", first_name="Sam")
+    dana = await api.wait_for(lambda: api.sent_to(777))
+    sam = await api.wait_for(lambda: api.sent_to(888))
+    assert dana[0].visible.startswith("Привет, Дана!")
+    assert sam[0].visible.startswith("Hi, Sam!")
+
+    api.push_text(888, "/help")
+    help_text = (await api.wait_for(lambda: api.sent_to(888)[1:]))[0].visible
+    assert "/start — " in help_text
+    assert "/help — " in help_text
+
+    assert await bot.stop() == 0
+    log = bot.log
+    assert "bot started: @career_coach_bot" in log
+    assert "bot stopped" in log
+    assert TOKEN not in log
+    assert TOKEN.split(":")[1] not in log
+    assert "Traceback" not in log
+
+
+async def test_the_database_is_created_and_migrated_on_start(api, start_bot, tmp_path):
+    bot = await start_bot()
+    await api.wait_for(lambda: any(method == "getUpdates" for method, _ in api.calls))
+    assert (tmp_path / "e2e.sqlite3").exists()
+    assert await bot.stop() == 0

@@ -1,0 +1,206 @@
+"""A fake Telegram Bot API server over real HTTP, for end-to-end tests of the real bot process.
+
+It speaks the Bot API the way aiogram's HTTP session uses it (POST /bot<token>/<method>, form or JSON
+fields), serves `getUpdates` with offset and long-poll timeout from a queue the test fills, keeps the
+messages the bot sends and edits, and refuses what Telegram refuses (see `tests.fakes.telegram`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from tests.fakes.telegram import BOT_ID, CALLBACK_DATA_LIMIT, TEXT_LIMIT, BadRequest, utf16_len, visible_html
+
+
+@dataclass
+class ServerMessage:
+    chat_id: int
+    message_id: int
+    text: str
+    reply_markup: dict[str, Any] | None = None
+    method: str = "sendMessage"
+
+    @property
+    def visible(self) -> str:
+        return visible_html(self.text)
+
+    def buttons(self) -> list[tuple[str, str | None]]:
+        rows = (self.reply_markup or {}).get("inline_keyboard", [])
+        return [(b["text"], b.get("callback_data")) for row in rows for b in row]
+
+
+@dataclass
+class FakeBotApiServer:
+    token: str
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    messages: dict[tuple[int, int], ServerMessage] = field(default_factory=dict)
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    commands: dict[str | None, list[dict[str, str]]] = field(default_factory=dict)
+    _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _message_ids: itertools.count = field(default_factory=lambda: itertools.count(5000))
+    _new_update: asyncio.Event = field(default_factory=asyncio.Event)
+    _runner: web.AppRunner | None = None
+    port: int = 0
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return f"http://127.0.0.1:{self.port}"
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+
+    # -- what the test does ------------------------------------------------------------------------
+
+    def push_text(self, user_id: int, text: str, language_code: str = "en", first_name: str = "Student") -> None:
+        user = {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": language_code}
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private"},
+            "from": user,
+            "text": text,
+        }
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        self._push({"message": message})
+
+    def _push(self, payload: dict[str, Any]) -> None:
+        self.updates.append({"update_id": next(self._update_ids), **payload})
+        self._new_update.set()
+
+    def sent_to(self, chat_id: int) -> list[ServerMessage]:
+        return [m for (chat, _), m in sorted(self.messages.items()) if chat == chat_id]
+
+    async def wait_for(self, predicate, timeout: float = 20.0) -> Any:
+        """Wait until `predicate()` returns something truthy; return it."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if result := predicate():
+                return result
+            await asyncio.sleep(0.05)
+        raise TimeoutError(f"condition not met in {timeout}s; calls so far: {[c for c, _ in self.calls]}")
+
+    # -- the API -----------------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return self._error(401, "Unauthorized")
+        method = request.match_info["method"]
+        params = await self._params(request)
+        self.calls.append((method, params))
+        handler = getattr(self, f"_m_{method}", None)
+        if handler is None:
+            return self._error(404, "Not Found: method not found")
+        try:
+            result = await handler(params)
+        except BadRequest as exc:
+            return self._error(400, exc.description)
+        return web.json_response({"ok": True, "result": result})
+
+    @staticmethod
+    async def _params(request: web.Request) -> dict[str, Any]:
+        if request.content_type == "application/json":
+            return await request.json()
+        params: dict[str, Any] = {}
+        if request.content_type.startswith("multipart/"):
+            reader = await request.multipart()
+            async for part in reader:
+                if part.filename:
+                    params[part.name] = {"filename": part.filename, "size": len(await part.read())}
+                else:
+                    params[part.name] = await part.text()
+        else:
+            params.update(await request.post())
+        for key, value in list(params.items()):
+            if isinstance(value, str) and value[:1] in "{[":
+                with contextlib.suppress(ValueError):
+                    params[key] = json.loads(value)
+        return params
+
+    @staticmethod
+    def _error(status: int, description: str) -> web.Response:
+        return web.json_response({"ok": False, "error_code": status, "description": description}, status=status)
+
+    async def _m_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"id": BOT_ID, "is_bot": True, "first_name": "Career Coach", "username": "career_coach_bot"}
+
+    async def _m_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def _m_setMyCommands(self, params: dict[str, Any]) -> bool:
+        self.commands[params.get("language_code")] = params["commands"]
+        return True
+
+    async def _m_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        self.updates = [u for u in self.updates if u["update_id"] >= offset]  # confirmed ones are gone
+        timeout = float(params.get("timeout") or 0)
+        deadline = time.monotonic() + min(timeout, 2.0)  # short long-polls keep tests quick
+        while not self.updates and time.monotonic() < deadline:
+            self._new_update.clear()
+            try:
+                await asyncio.wait_for(self._new_update.wait(), deadline - time.monotonic())
+            except TimeoutError:
+                break
+        return self.updates[: int(params.get("limit") or 100)]
+
+    async def _m_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        text = str(params.get("text", ""))
+        self._check_text(text, params.get("parse_mode"))
+        markup = self._check_markup(params.get("reply_markup"))
+        chat_id = int(params["chat_id"])
+        message = ServerMessage(chat_id, next(self._message_ids), text, markup)
+        self.messages[(chat_id, message.message_id)] = message
+        return self._as_message(message)
+
+    async def _m_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
+        return True
+
+    @staticmethod
+    def _check_text(text: str, parse_mode: Any) -> None:
+        visible = visible_html(text) if parse_mode == "HTML" else text
+        if not visible.strip():
+            raise BadRequest("Bad Request: message text is empty")
+        if utf16_len(visible) > TEXT_LIMIT:
+            raise BadRequest("Bad Request: message is too long")
+
+    @staticmethod
+    def _check_markup(markup: Any) -> dict[str, Any] | None:
+        if not isinstance(markup, dict):
+            return None
+        for row in markup.get("inline_keyboard", []):
+            for button in row:
+                data = button.get("callback_data")
+                if data is not None and not 1 <= len(str(data).encode()) <= CALLBACK_DATA_LIMIT:
+                    raise BadRequest("Bad Request: BUTTON_DATA_INVALID")
+        return markup
+
+    @staticmethod
+    def _as_message(message: ServerMessage) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "message_id": message.message_id,
+            "date": int(time.time()),
+            "chat": {"id": message.chat_id, "type": "private"},
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Career Coach"},
+            "text": message.visible,
+        }
+        if message.reply_markup:
+            result["reply_markup"] = message.reply_markup
+        return result

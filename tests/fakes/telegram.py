@@ -1,0 +1,241 @@
+"""A fake Bot API for dispatcher tests: an aiogram session that answers in memory as Telegram would.
+
+Answers go through aiogram's real `check_response`, so serialisation and error mapping are the real ones.
+It refuses what Telegram refuses — text over 4096 characters, HTML Telegram cannot parse, callback data over
+64 bytes, editing a message to identical content — so a test fails where the real API would.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.default import Default
+from aiogram.client.session.base import BaseSession
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    DeleteWebhook,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    GetMe,
+    SendDocument,
+    SendMessage,
+    SetMyCommands,
+    TelegramMethod,
+)
+from aiogram.methods.base import TelegramType
+from aiogram.types import InlineKeyboardMarkup
+
+BOT_ID = 42
+TEXT_LIMIT = 4096
+CALLBACK_TEXT_LIMIT = 200
+CALLBACK_DATA_LIMIT = 64
+_ALLOWED_TAGS = {
+    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler",
+    "a", "code", "pre", "blockquote", "tg-emoji",
+}  # fmt: skip
+_TAG = re.compile(r"<(/?)([a-zA-Z-]+)((?:\s+[a-zA-Z-]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)\s*>")
+_ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
+_COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
+
+
+class BadRequest(Exception):
+    def __init__(self, description: str) -> None:
+        super().__init__(description)
+        self.description = description
+
+
+def visible_html(text: str) -> str:
+    """The text a user sees for `text` in HTML parse mode; raises BadRequest where Telegram would."""
+    out: list[str] = []
+    stack: list[str] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "<":
+            match = _TAG.match(text, i)
+            if not match:
+                raise BadRequest(f"Bad Request: can't parse entities: unsupported start tag at byte offset {i}")
+            closing, name = match.group(1), match.group(2).lower()
+            if name not in _ALLOWED_TAGS:
+                raise BadRequest(f'Bad Request: can\'t parse entities: unsupported start tag "{name}"')
+            if closing:
+                if not stack or stack[-1] != name:
+                    raise BadRequest(f'Bad Request: can\'t parse entities: unexpected end tag "{name}"')
+                stack.pop()
+            else:
+                stack.append(name)
+            i = match.end()
+        elif ch == "&":
+            match = _ENTITY.match(text, i)
+            if not match:
+                raise BadRequest("Bad Request: can't parse entities: unescaped '&'")
+            out.append({"lt": "<", "gt": ">", "amp": "&", "quot": '"'}.get(match.group(1), "?"))
+            i = match.end()
+        else:
+            out.append(ch)
+            i += 1
+    if stack:
+        raise BadRequest(f"Bad Request: can't parse entities: can't find end tag corresponding to \"{stack[-1]}\"")
+    return "".join(out)
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+@dataclass
+class SentMessage:
+    chat_id: int
+    message_id: int
+    text: str  # as sent (HTML)
+    markup: InlineKeyboardMarkup | None = None
+    document: str | None = None  # file name, for documents
+    edits: int = 0
+
+    @property
+    def visible(self) -> str:
+        return visible_html(self.text)
+
+    def buttons(self) -> list[tuple[str, str | None]]:
+        if not self.markup:
+            return []
+        return [(b.text, b.callback_data) for row in self.markup.inline_keyboard for b in row]
+
+
+class FakeTelegram(BaseSession):
+    """Records every call; `messages` holds the current state of each message the bot sent or edited."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[TelegramMethod[Any]] = []
+        self.messages: dict[tuple[int, int], SentMessage] = {}
+        self.callback_answers: list[AnswerCallbackQuery] = []
+        self.commands: dict[str | None, list[tuple[str, str]]] = {}
+        self.fail_next: list[tuple[int, str]] = []  # (status, description) to answer the next calls with
+        self._next_message_id = 1000
+
+    async def close(self) -> None:
+        pass
+
+    async def stream_content(self, url: str, *args: Any, **kwargs: Any) -> AsyncGenerator[bytes, None]:
+        yield b""
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+    ) -> TelegramType:
+        self.requests.append(method)
+        if self.fail_next:
+            status, description = self.fail_next.pop(0)
+            body = {"ok": False, "error_code": status, "description": description}
+            return self.check_response(bot, method, status, json.dumps(body))
+        try:
+            result = self._answer(bot, method)
+        except BadRequest as exc:
+            body = {"ok": False, "error_code": 400, "description": exc.description}
+            return self.check_response(bot, method, 400, json.dumps(body))
+        return self.check_response(bot, method, 200, json.dumps({"ok": True, "result": result})).result
+
+    # -- what Telegram would answer ------------------------------------------------------------
+
+    def _answer(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
+        if isinstance(method, GetMe):
+            return {"id": BOT_ID, "is_bot": True, "first_name": "Career Coach", "username": "career_coach_bot"}
+        if isinstance(method, SendMessage):
+            self._check_text(bot, method.text, method.parse_mode)
+            markup = self._check_markup(method.reply_markup)
+            return self._store(int(method.chat_id), method.text, markup)
+        if isinstance(method, SendDocument):
+            name = getattr(method.document, "filename", None) or "document"
+            if method.caption:
+                self._check_text(bot, method.caption, method.parse_mode, limit=1024)
+            sent = self._store(int(method.chat_id), method.caption or "", None, document=name)
+            sent["document"] = {"file_id": f"doc{sent['message_id']}", "file_unique_id": "u", "file_name": name}
+            return sent
+        if isinstance(method, EditMessageText):
+            return self._edit(bot, method, text=method.text)
+        if isinstance(method, EditMessageReplyMarkup):
+            return self._edit(bot, method, text=None)
+        if isinstance(method, AnswerCallbackQuery):
+            if method.text and len(method.text) > CALLBACK_TEXT_LIMIT:
+                raise BadRequest("Bad Request: MESSAGE_TOO_LONG")
+            self.callback_answers.append(method)
+            return True
+        if isinstance(method, SetMyCommands):
+            for command in method.commands:
+                if not _COMMAND.match(command.command) or not 1 <= len(command.description) <= 256:
+                    raise BadRequest("Bad Request: BOT_COMMAND_INVALID")
+            self.commands[method.language_code] = [(c.command, c.description) for c in method.commands]
+            return True
+        if isinstance(method, DeleteWebhook):
+            return True
+        return True
+
+    def _check_text(self, bot: Bot, text: str, parse_mode: Any, limit: int = TEXT_LIMIT) -> None:
+        if isinstance(parse_mode, Default):
+            parse_mode = bot.default[parse_mode.name]
+        visible = visible_html(text) if parse_mode == "HTML" else text
+        if not visible.strip():
+            raise BadRequest("Bad Request: message text is empty")
+        if utf16_len(visible) > limit:
+            raise BadRequest("Bad Request: message is too long")
+
+    @staticmethod
+    def _check_markup(markup: Any) -> InlineKeyboardMarkup | None:
+        if markup is None or not isinstance(markup, InlineKeyboardMarkup):
+            return markup
+        for row in markup.inline_keyboard:
+            for button in row:
+                if not button.text:
+                    raise BadRequest("Bad Request: text buttons are unallowed in the inline keyboard")
+                data = button.callback_data
+                if data is not None and not 1 <= len(data.encode()) <= CALLBACK_DATA_LIMIT:
+                    raise BadRequest("Bad Request: BUTTON_DATA_INVALID")
+        return markup
+
+    def _store(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None, document: str | None = None):
+        self._next_message_id += 1
+        message = SentMessage(chat_id, self._next_message_id, text, markup, document)
+        self.messages[(chat_id, message.message_id)] = message
+        return self._as_message(message)
+
+    def _edit(self, bot: Bot, method: EditMessageText | EditMessageReplyMarkup, text: str | None) -> Any:
+        key = (int(method.chat_id or 0), int(method.message_id or 0))
+        message = self.messages.get(key)
+        if message is None:
+            raise BadRequest("Bad Request: message to edit not found")
+        markup = self._check_markup(method.reply_markup)
+        new_text = message.text if text is None else text
+        if text is not None:
+            self._check_text(bot, text, getattr(method, "parse_mode", None))
+        if new_text == message.text and markup == message.markup:
+            raise BadRequest(
+                "Bad Request: message is not modified: specified new message content and reply markup are "
+                "exactly the same as a current content and reply markup of the message"
+            )
+        message.text, message.markup = new_text, markup
+        message.edits += 1
+        return self._as_message(message)
+
+    @staticmethod
+    def _as_message(message: SentMessage) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "message_id": message.message_id,
+            "date": 1_700_000_000,
+            "chat": {"id": message.chat_id, "type": "private"},
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Career Coach"},
+        }
+        if message.text and message.document is None:
+            result["text"] = message.visible
+        if message.markup is not None:
+            result["reply_markup"] = message.markup.model_dump(exclude_none=True)
+        return result
+
+    # -- reading what happened -------------------------------------------------------------------
+
+    def sent_to(self, chat_id: int) -> list[SentMessage]:
+        return [m for (chat, _), m in sorted(self.messages.items()) if chat == chat_id]

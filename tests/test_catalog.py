@@ -1,0 +1,150 @@
+"""The catalog's data: complete, consistent, and written the way the market writes skills."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from coach.catalog import CATALOG_DIR, CatalogError, Category, load_catalog
+from coach.text import normalize
+
+REQUIRED_ROLES = {
+    "backend", "frontend", "fullstack", "mobile", "devops", "sre", "qa", "data_engineer", "data_scientist",
+    "ml_engineer", "ml_safety", "gpu_infra", "dba", "uiux",
+}  # fmt: skip
+
+
+def test_has_the_required_roles_with_both_languages(catalog):
+    assert catalog.roles.keys() >= REQUIRED_ROLES
+    for role in catalog.roles.values():
+        assert role.name
+        assert role.name_ru
+        assert role.summary.en
+        assert role.summary.ru
+        assert role.core
+        assert role.nice
+        assert catalog.modules_of(role.id), f"{role.id} belongs to no module"
+
+
+def test_seeds_module_table(catalog):
+    def roles(module: str) -> set[str]:
+        return set(catalog.modules[module].roles)
+
+    assert {"frontend", "uiux", "qa"} <= roles("client")
+    assert {"backend", "devops"} <= roles("api_gateway")
+    assert {"backend", "ml_safety"} <= roles("moderation")
+    assert {"ml_engineer", "data_scientist", "gpu_infra"} <= roles("inference")
+    assert {"dba", "data_engineer"} <= roles("database")
+    assert {"sre", "devops"} <= roles("monitoring")
+
+
+def test_has_at_least_200_skills_in_every_category(catalog):
+    assert len(catalog.skills) >= 200
+    assert {s.category for s in catalog.skills.values()} == set(Category)
+
+
+def test_every_alias_resolves_to_exactly_one_skill(catalog):
+    for skill in catalog.skills.values():
+        for alias in (skill.name, skill.name_ru or skill.name, *skill.aliases):
+            assert catalog.lookup(alias) is skill, (skill.id, alias)
+
+
+def test_an_alias_naming_two_skills_is_refused(tmp_path):
+    folder = tmp_path / "catalog"
+    shutil.copytree(CATALOG_DIR, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    with (folder / "skills" / "zz_clash.toml").open("w") as fh:
+        fh.write('category = "practice"\n[[skill]]\nid = "clash"\nname = "Clash"\naliases = ["Postgres"]\n')
+    with pytest.raises(CatalogError, match="names two skills"):
+        load_catalog(folder)
+
+
+def test_a_prerequisite_cycle_is_refused(tmp_path):
+    folder = tmp_path / "catalog"
+    shutil.copytree(CATALOG_DIR, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    with (folder / "skills" / "zz_cycle.toml").open("w") as fh:
+        fh.write(
+            'category = "practice"\n'
+            '[[skill]]\nid = "egg"\nname = "Egg"\nrequires = ["hen"]\n'
+            '[[skill]]\nid = "hen"\nname = "Hen"\nrequires = ["egg"]\n'
+        )
+    with pytest.raises(CatalogError, match="cycle"):
+        load_catalog(folder)
+
+
+def test_an_unknown_skill_in_a_role_is_refused(tmp_path):
+    folder = tmp_path / "catalog"
+    shutil.copytree(CATALOG_DIR, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    roles = folder / "roles.toml"
+    roles.write_text(roles.read_text().replace('"python", "sql", "postgresql"', '"python", "sql", "cobolx"', 1))
+    with pytest.raises(CatalogError, match="cobolx"):
+        load_catalog(folder)
+
+
+def test_prerequisites_form_no_cycle_and_come_first(catalog):
+    order = catalog.prerequisites_first(catalog.skills)
+    position = {sid: i for i, sid in enumerate(order)}
+    for skill in catalog.skills.values():
+        for required in skill.requires:
+            assert position[required] < position[skill.id], (required, skill.id)
+
+
+def test_role_skills_and_soft_skills_have_two_to_four_action_items(catalog):
+    needed = set(catalog.cross_cutting) | {s.id for s in catalog.soft_skills()}
+    for role in catalog.roles.values():
+        needed |= set(role.core) | set(role.nice)
+    for sid in needed:
+        actions = catalog.skills[sid].actions
+        assert 2 <= len(actions) <= 4, sid
+        for action in actions:
+            assert action.en[0].isupper() and action.ru[0].isupper(), (sid, action)
+            assert len(action.en) <= 120 and len(action.ru) <= 140, (sid, action)
+
+
+def test_cross_cutting_and_soft_skills_from_the_brief(catalog):
+    assert set(catalog.cross_cutting) == {"git", "linux", "docker", "http", "networking", "english"}
+    soft = {s.id for s in catalog.soft_skills()}
+    assert {"code_review", "pair_programming", "open_source", "technical_writing", "estimation"} <= soft
+
+
+@pytest.mark.parametrize(
+    ("written", "skill_id"),
+    [
+        ("Golang", "go"),
+        ("ООП", "oop"),
+        ("Английский язык", "english"),
+        ("CI\\CD", "ci_cd"),
+        ("Django Rest Framework", "drf"),
+        ("MS SQL", "mssql"),
+        ("k8s", "kubernetes"),
+        ("Postgres", "postgresql"),
+        ("С++", "cpp"),  # Cyrillic С, as Russian keyboards type it
+    ],
+)
+def test_hh_key_skills_spellings(catalog, written, skill_id):
+    assert catalog.lookup(written).id == skill_id
+
+
+def test_sample_postings_are_the_seven_from_the_seeds(catalog):
+    companies = {p.company for p in catalog.sample_postings}
+    assert companies == {"SOMNIUM", "Exness", "Kolesa Group", "Chocofamily", "Bank CenterCredit", "Technodom", "Kaspi"}
+    kolesa = next(p for p in catalog.sample_postings if p.company == "Kolesa Group")
+    assert (kolesa.salary_from, kolesa.salary_to, kolesa.currency) == (800_000, 1_200_000, "KZT")
+
+
+def test_salary_facts_from_the_seeds(catalog):
+    facts = catalog.salary
+    assert facts.currency == "KZT"
+    assert (facts.levels["senior"].low, facts.levels["senior"].high) == (1_800_000, 3_500_000)
+    assert facts.cities["Astana"]["middle"].high == 2_200_000
+    docker_lift = next(lift for lift in facts.lifts if "docker" in lift.skills)
+    assert (docker_lift.low, docker_lift.high) == (15, 20)
+
+
+def test_normalize_keeps_symbols_that_make_a_different_skill():
+    assert normalize("  C++ ") == "c++"
+    assert normalize("C#") == "c#"
+    assert normalize(".NET") == ".net"
+    assert normalize("«Git».") == "git"
+    assert normalize("Ёжик   Сервер") == "ежик сервер"
+    assert normalize("PostgreSQL®") == "postgresql"

@@ -1,0 +1,259 @@
+"""Free text → skills, as students and postings really write them."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from coach.skills import MAX_FRAGMENT_CHARS, MAX_UNKNOWN, SkillParser
+
+
+def ids(parser: SkillParser, text: str) -> list[str]:
+    return list(parser.parse(text).recognized)
+
+
+# -- the issue's own examples --------------------------------------------------------------------
+
+
+def test_the_maintainers_example(parser):
+    result = parser.parse("Basic Python, PosgreSQL, Go/Python")
+    assert result.recognized == ("python", "postgresql", "go")
+    assert result.unknown == ()
+
+
+def test_parentheses_name_more_skills(parser):
+    assert ids(parser, "Django (DRF)") == ["django", "drf"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Go/Python", ["go", "python"]),
+        ("Docker & Docker Compose", ["docker", "docker_compose"]),
+        ("JS/TS", ["javascript", "typescript"]),
+        ("Python; SQL | Git", ["python", "sql", "git"]),
+        ("Python and SQL", ["python", "sql"]),
+        ("Python и SQL", ["python", "sql"]),
+        ("Python\nSQL\nGit", ["python", "sql", "git"]),
+        ("RabbitMQ/Kafka", ["rabbitmq", "kafka"]),
+        ("FastAPI/Django", ["fastapi", "django"]),
+        ("Docker/Kubernetes", ["docker", "kubernetes"]),
+        ("Git & GitHub", ["git", "github"]),
+        ("HTTP/REST", ["http", "rest_api"]),
+    ],
+)
+def test_lists_and_compounds_are_split(parser, text, expected):
+    assert ids(parser, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("basic Python", ["python"]),
+        ("understanding of REST APIs", ["rest_api"]),
+        ("основы SQL", ["sql"]),
+        ("знание Git", ["git"]),
+        ("опыт работы с Docker", ["docker"]),
+        ("Linux basics", ["linux"]),
+        ("Python fundamentals", ["python"]),
+        ("Deep knowledge of Docker", ["docker"]),
+        ("уверенное владение Python", ["python"]),
+        ("English B2", ["english"]),
+        ("Английский — B2", ["english"]),
+        ("2+ years experience with Django", ["django"]),
+    ],
+)
+def test_filler_words_are_dropped(parser, text, expected):
+    result = parser.parse(text)
+    assert list(result.recognized) == expected
+    assert result.unknown == ()
+
+
+@pytest.mark.parametrize(
+    ("typo", "expected"),
+    [
+        ("PosgreSQL", "postgresql"),
+        ("Postgress", "postgresql"),
+        ("Pyhton", "python"),
+        ("Pyton", "python"),
+        ("Dokcer", "docker"),
+        ("Kubernets", "kubernetes"),
+        ("Javascipt", "javascript"),
+        ("Djnago", "django"),
+        ("Typescipt", "typescript"),
+    ],
+)
+def test_typos_are_forgiven(parser, typo, expected):
+    assert ids(parser, typo) == [expected]
+
+
+@pytest.mark.parametrize("word", ["reach", "string", "sigma", "linus", "scrub", "banana", "hello world", "Rusty"])
+def test_unrelated_words_are_not_turned_into_skills(parser, word):
+    result = parser.parse(word)
+    assert result.recognized == ()
+    assert result.unknown == (word,)
+
+
+# -- the seeds: the students' own lists ----------------------------------------------------------
+
+
+def test_seed_one_have_and_lack(parser):
+    have = parser.parse("Basic Python, SQL, and understanding of REST APIs.")
+    assert have.recognized == ("python", "sql", "rest_api")
+    assert have.unknown == ()
+    lack = parser.parse("REST,  OAuth,  Git,  GitHub,  PosgreSQL")
+    assert lack.recognized == ("rest_api", "oauth", "git", "github", "postgresql")
+    assert lack.unknown == ()
+
+
+def test_seed_one_postings(parser):
+    assert ids(parser, "Python, Django (DRF), PostgreSQL") == ["python", "django", "postgresql", "drf"]
+    assert ids(parser, "Go/Python, Clickhouse, MongoDB, Cassandra") == [
+        "go", "python", "clickhouse", "mongodb", "cassandra"
+    ]  # fmt: skip
+
+
+def test_seed_two_have(parser):
+    text = """* **Python:** Advanced usage, OOP.
+* **Relational Databases:** PostgreSQL, SQL queries.
+* **Frameworks:** FastAPI.
+* **Version Control:** Git (Basic usage)."""
+    recognized = set(ids(parser, text))
+    assert {"python", "oop", "postgresql", "sql", "fastapi", "git"} <= recognized
+
+
+def test_seed_two_lack(parser):
+    text = """* **Testing:** Pytest, Unit testing.
+* **Containerization:** Deep knowledge of Docker & Docker Compose.
+* **CI/CD:** GitHub Actions pipelines.
+* **Message Brokers:** RabbitMQ/Kafka."""
+    recognized = set(ids(parser, text))
+    assert {
+        "pytest",
+        "unit_testing",
+        "docker",
+        "docker_compose",
+        "ci_cd",
+        "github_actions",
+        "rabbitmq",
+        "kafka",
+    } <= recognized
+
+
+def test_seed_two_postings_requirements(parser):
+    assert set(ids(parser, "Docker/Kubernetes, Redis, Microservices architecture")) == {
+        "docker", "kubernetes", "redis", "microservices"
+    }  # fmt: skip
+    assert set(ids(parser, "SQL optimization, Linux basics, REST API")) == {"query_optimization", "linux", "rest_api"}
+    assert set(ids(parser, "Algorithms, REST API, Python fundamentals")) == {"algorithms", "rest_api", "python"}
+
+
+def test_seed_cross_cutting_and_soft_skills(parser):
+    assert set(ids(parser, "Git, Basic Linux usage, Docker, Network Fundamentals")) == {
+        "git", "linux", "docker", "networking"
+    }  # fmt: skip
+    soft = "Code review culture, Time estimation, Team collaboration, Stakeholder communication"
+    assert set(ids(parser, soft)) == {"code_review", "estimation", "teamwork", "stakeholder_comms"}
+
+
+# -- real-world spellings (hh.kz / hh.ru key skills and students' lists) --------------------------
+
+REAL_WORLD = [
+    ("Golang", "go"), ("GoLang", "go"), ("ООП", "oop"), ("Английский язык", "english"),
+    ("английский", "english"), ("CI\\CD", "ci_cd"), ("CI/CD", "ci_cd"), ("Django Rest Framework", "drf"),
+    ("MS SQL", "mssql"), ("MS SQL Server", "mssql"), ("T-SQL", "mssql"), ("PostgreSQL", "postgresql"),
+    ("Postgres", "postgresql"), ("postgre", "postgresql"), ("JS", "javascript"), ("ES6", "javascript"),
+    ("TS", "typescript"), ("React.js", "react"), ("ReactJS", "react"), ("Vue.js", "vue"),
+    ("Node.js", "nodejs"), ("NodeJS", "nodejs"), ("C++", "cpp"), ("С++", "cpp"), ("C#", "csharp"),
+    ("k8s", "kubernetes"), ("K8S", "kubernetes"), ("Docker Compose", "docker_compose"),
+    ("docker-compose", "docker_compose"), ("Apache Kafka", "kafka"), ("RabbitMQ", "rabbitmq"),
+    ("Redis", "redis"), ("ClickHouse", "clickhouse"), ("MongoDB", "mongodb"), ("Mongo", "mongodb"),
+    ("Atlassian Jira", "jira"), ("JIRA", "jira"), ("Git", "git"), ("GitHub", "github"),
+    ("GitLab CI", "gitlab_ci"), ("GitHub Actions", "github_actions"), ("Linux", "linux"),
+    ("Bash", "bash"), ("Nginx", "nginx"), ("Prometheus", "prometheus"), ("Grafana", "grafana"),
+    ("Terraform", "terraform"), ("Ansible", "ansible"), ("AWS", "aws"), ("REST", "rest_api"),
+    ("RESTful API", "rest_api"), ("REST API", "rest_api"), ("GraphQL", "graphql"), ("gRPC", "grpc"),
+    ("Микросервисная архитектура", "microservices"), ("Работа в команде", "teamwork"),
+    ("Юнит-тесты", "unit_testing"), ("Unit Testing", "unit_testing"), ("Pytest", "pytest"),
+    ("Ручное тестирование", "manual_testing"), ("Нагрузочное тестирование", "load_testing"),
+    ("Postman", "api_testing"), ("Selenium", "selenium"), ("HTML5", "html"), ("CSS3", "css"),
+    ("SCSS", "sass"), ("Tailwind CSS", "tailwind"), ("Next.js", "nextjs"), ("Figma", "figma"),
+    ("Pandas", "pandas"), ("NumPy", "numpy"), ("Scikit-learn", "scikit_learn"), ("sklearn", "scikit_learn"),
+    ("PyTorch", "pytorch"), ("TensorFlow", "tensorflow"), ("Apache Airflow", "airflow"),
+    ("Apache Spark", "spark"), ("PySpark", "spark"), ("Power BI", "power_bi"), ("Machine Learning", "machine_learning"),
+    ("Машинное обучение", "machine_learning"), ("Алгоритмы", "algorithms"), ("Структуры данных", "data_structures"),
+    ("Компьютерные сети", "networking"), ("TCP/IP", "networking"), ("HTTPS", "http"), ("Kotlin", "kotlin"),
+    ("Swift", "swift"), ("Flutter", "flutter"), ("Jetpack Compose", "jetpack_compose"), ("SwiftUI", "swiftui"),
+    ("Code Review", "code_review"), ("Код-ревью", "code_review"), ("Scrum", "scrum"), ("Agile", "agile"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("written", "skill_id"), REAL_WORLD)
+def test_real_world_spellings(parser, written, skill_id):
+    result = parser.parse(written)
+    assert result.recognized == (skill_id,), (written, result)
+
+
+def test_there_are_fifty_plus_real_world_spellings():
+    assert len(REAL_WORLD) >= 50
+
+
+def test_a_real_hh_key_skills_list(parser):
+    text = "Python, Django Framework, PostgreSQL, Git, Docker, Redis, Celery, Linux, REST, ООП, Английский язык"
+    result = parser.parse(text)
+    assert set(result.recognized) == {
+        "python", "django", "postgresql", "git", "docker", "redis", "celery", "linux", "rest_api", "oop", "english"
+    }  # fmt: skip
+    assert result.unknown == ()
+
+
+def test_known_skills_inside_a_phrase_are_found(parser):
+    assert "sql" in ids(parser, "writing SQL queries every day")
+    assert "github_actions" in ids(parser, "pipelines in GitHub Actions")
+
+
+def test_unknown_fragments_are_reported_as_written(parser):
+    result = parser.parse("Python, Underwater Basket Weaving, SQL")
+    assert result.recognized == ("python", "sql")
+    assert result.unknown == ("Underwater Basket Weaving",)
+
+
+def test_each_skill_is_reported_once_in_order_of_first_mention(parser):
+    assert ids(parser, "SQL, python, Python, PYTHON, sql") == ["sql", "python"]
+
+
+def test_every_canonical_name_parses_to_its_skill(catalog, parser):
+    for skill in catalog.skills.values():
+        assert parser.parse(skill.name).recognized == (skill.id,), skill.name
+
+
+def test_output_is_bounded_for_huge_input(parser):
+    result = parser.parse(", ".join(f"thing{i} " * 20 for i in range(500)))
+    assert len(result.unknown) <= MAX_UNKNOWN
+    assert all(len(fragment) <= MAX_FRAGMENT_CHARS for fragment in result.unknown)
+
+
+@pytest.mark.parametrize("garbage", ["", "   ", ",,,;;;", "🙂🙂🙂", "((((", "))", "/", "&&&", "\x00\x01", "a" * 10_000])
+def test_garbage_never_raises(parser, garbage):
+    result = parser.parse(garbage)
+    assert isinstance(result.recognized, tuple)
+    assert isinstance(result.unknown, tuple)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=300))
+def test_parse_never_raises_and_only_returns_catalog_skills(parser, catalog, text):
+    result = parser.parse(text)
+    assert set(result.recognized) <= catalog.skills.keys()
+    assert len(set(result.recognized)) == len(result.recognized)
+    assert len(result.unknown) <= MAX_UNKNOWN
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_a_list_of_canonical_names_parses_back_to_those_skills(parser, catalog, data):
+    skills = data.draw(st.lists(st.sampled_from(sorted(catalog.skills)), min_size=1, max_size=8, unique=True))
+    separator = data.draw(st.sampled_from([", ", "; ", "\n", " | "]))
+    text = separator.join(catalog.skills[sid].name for sid in skills)
+    assert list(parser.parse(text).recognized) == skills
