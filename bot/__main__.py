@@ -91,7 +91,7 @@ def _run(settings: Settings) -> int:
         return EXIT_USAGE
     from bot.runners import run_polling
 
-    setup_logging(settings.log_level, secrets=[token])
+    setup_logging(settings.log_level, secrets=[token, settings.database_password() or ""])
     asyncio.run(run_polling(settings, token))
     return 0
 

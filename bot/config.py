@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from aiogram.utils.token import TokenValidationError, validate_token
 from pydantic import AnyHttpUrl, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/career_coach.sqlite3"
 
@@ -68,6 +70,13 @@ class Settings(BaseSettings):
         except TokenValidationError:
             raise TokenProblem(f"BOT_TOKEN does not look like a bot token (123456:ABC...): {how}.") from None
         return token
+
+    def database_password(self) -> str | None:
+        """The password inside DATABASE_URL, so logging can keep it out of every line."""
+        try:
+            return make_url(self.database_url).password
+        except ArgumentError:
+            return None
 
     def sqlite_path(self) -> Path | None:
         """The SQLite file behind DATABASE_URL, if it is one (its folder is created on start)."""

@@ -53,6 +53,27 @@ FILLER_WORDS = frozenset(
     работать работе с со в на по и для уровне уровень уровня уверенное уверенный уверенные уверенно
     хорошее хороший хорошие хорошо отличное отличные глубокое глубокие глубокий владение владения владею
     немного принципов принципы практика практический лет год года месяцев
+    developer developers dev engineer engineers engineering programmer programming development framework
+    frameworks library libraries language lang tool tools technology technologies r&d
+    разработчик разработчика разработка разработки программист программирование программирования
+    фреймворк фреймворка фреймворки библиотека библиотеки технологии технология инструменты
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+
+
+# Everyday words that are also skill names or one letter away from one. Said alone or in a list they are
+# skills ("Go", "Make", "React"); inside a sentence ("make a website", "the system") they are just words,
+# and they are never "corrected" into a skill ("system" is not a typo of systemd).
+COMMON_WORDS = frozenset(
+    """
+    go make rest node swift spring react express compose helm chef puppet salt ray flask ruby rust pearl
+    hive pig storm beam spark kafka presto airflow druid flink elastic arrow dash streamlit gradio bottle
+    redux ember meteor gatsby remix solid svelte next nest nuxt vite jest mocha chai jasmine karma cypress
+    system systems serve server service services class classes string strings reach sigma scrub cloud
+    data model models test tests design map graph stack queue tree hash sort search note plan team lead
+    make made makes making word words work works form forms table tables view views page pages state
+    base core home office market money city level course project client app apps web site game
+    r c d e f j k q v x
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
@@ -148,7 +169,7 @@ class SkillParser:
                     found += f
                     missed += m
                 return found, missed
-        if hit := self._fuzzy(stripped):
+        if stripped not in COMMON_WORDS and (hit := self._fuzzy(stripped)):
             return [hit], []
         if inside := self._scan(key):
             return inside, []
@@ -186,7 +207,7 @@ class SkillParser:
                     continue
                 phrase = normalize(" ".join(words[start : start + size]))
                 hit = self._aliases.get(phrase)
-                if hit and (size > 1 or phrase not in FILLER_WORDS):
+                if hit and (size > 1 or (phrase not in FILLER_WORDS and phrase not in COMMON_WORDS)):
                     found.append((start, hit))
                     taken[start : start + size] = [True] * size
         return list(dict.fromkeys(hit for _, hit in sorted(found)))

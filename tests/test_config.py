@@ -65,3 +65,9 @@ def test_env_example_documents_every_setting_and_nothing_else():
     text = (ROOT / ".env.example").read_text()
     documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", text, flags=re.MULTILINE))
     assert documented == {name.upper() for name in Settings.model_fields}
+
+
+def test_database_password_is_known_for_redaction():
+    settings = make(database_url="postgresql+asyncpg://coach:s3cret-pass@db:5432/coach")
+    assert settings.database_password() == "s3cret-pass"
+    assert make(database_url="sqlite+aiosqlite:///x.db").database_password() is None

@@ -257,3 +257,28 @@ def test_a_list_of_canonical_names_parses_back_to_those_skills(parser, catalog, 
     separator = data.draw(st.sampled_from([", ", "; ", "\n", " | "]))
     text = separator.join(catalog.skills[sid].name for sid in skills)
     assert list(parser.parse(text).recognized) == skills
+
+
+@pytest.mark.parametrize(
+    "sentence", ["make a website", "I want to go further", "the system", "serve", "Rest in peace", "R&D"]
+)
+def test_everyday_words_inside_sentences_are_not_skills(parser, sentence):
+    assert parser.parse(sentence).recognized == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Go developer", ["go"]),
+        ("разработка на Go", ["go"]),
+        ("React developer with Redux", ["react", "redux"]),
+        ("язык программирования Python", ["python"]),
+        ("фреймворк Django", ["django"]),
+    ],
+)
+def test_role_and_kind_words_are_filler(parser, text, expected):
+    assert ids(parser, text) == expected
+
+
+def test_names_that_are_everyday_words_still_count_alone_or_in_a_list(parser):
+    assert ids(parser, "Go, Make, React, Spring") == ["go", "make", "react", "spring"]

@@ -17,7 +17,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakes.telegram import BOT_ID, CALLBACK_DATA_LIMIT, TEXT_LIMIT, BadRequest, utf16_len, visible_html
+from tests.fakes.telegram import BOT_ID, BadRequest, check_inline_keyboard, check_text, visible_html
 
 
 @dataclass
@@ -163,7 +163,7 @@ class FakeBotApiServer:
 
     async def _m_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         text = str(params.get("text", ""))
-        self._check_text(text, params.get("parse_mode"))
+        check_text(text, params.get("parse_mode"))
         markup = self._check_markup(params.get("reply_markup"))
         chat_id = int(params["chat_id"])
         message = ServerMessage(chat_id, next(self._message_ids), text, markup)
@@ -174,22 +174,10 @@ class FakeBotApiServer:
         return True
 
     @staticmethod
-    def _check_text(text: str, parse_mode: Any) -> None:
-        visible = visible_html(text) if parse_mode == "HTML" else text
-        if not visible.strip():
-            raise BadRequest("Bad Request: message text is empty")
-        if utf16_len(visible) > TEXT_LIMIT:
-            raise BadRequest("Bad Request: message is too long")
-
-    @staticmethod
     def _check_markup(markup: Any) -> dict[str, Any] | None:
         if not isinstance(markup, dict):
             return None
-        for row in markup.get("inline_keyboard", []):
-            for button in row:
-                data = button.get("callback_data")
-                if data is not None and not 1 <= len(str(data).encode()) <= CALLBACK_DATA_LIMIT:
-                    raise BadRequest("Bad Request: BUTTON_DATA_INVALID")
+        check_inline_keyboard(markup)
         return markup
 
     @staticmethod

@@ -88,6 +88,26 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def check_text(text: str, parse_mode: str | None, limit: int = TEXT_LIMIT) -> None:
+    """Refuse a message text the way Telegram does: empty, unparsable HTML, or over `limit` once parsed."""
+    visible = visible_html(text) if parse_mode == "HTML" else text
+    if not visible.strip():
+        raise BadRequest("Bad Request: message text is empty")
+    if utf16_len(visible) > limit:
+        raise BadRequest("Bad Request: message is too long")
+
+
+def check_inline_keyboard(markup: dict[str, Any]) -> None:
+    """Refuse an inline keyboard with a button without text or with callback data outside 1..64 bytes."""
+    for row in markup.get("inline_keyboard", []):
+        for button in row:
+            if not button.get("text"):
+                raise BadRequest("Bad Request: text buttons are unallowed in the inline keyboard")
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(str(data).encode()) <= CALLBACK_DATA_LIMIT:
+                raise BadRequest("Bad Request: BUTTON_DATA_INVALID")
+
+
 @dataclass
 class SentMessage:
     chat_id: int
@@ -175,27 +195,18 @@ class FakeTelegram(BaseSession):
             return True
         return True
 
-    def _check_text(self, bot: Bot, text: str, parse_mode: Any, limit: int = TEXT_LIMIT) -> None:
+    @staticmethod
+    def _check_text(bot: Bot, text: str, parse_mode: Any, limit: int = TEXT_LIMIT) -> None:
         if isinstance(parse_mode, Default):
             parse_mode = bot.default[parse_mode.name]
-        visible = visible_html(text) if parse_mode == "HTML" else text
-        if not visible.strip():
-            raise BadRequest("Bad Request: message text is empty")
-        if utf16_len(visible) > limit:
-            raise BadRequest("Bad Request: message is too long")
+        check_text(text, parse_mode, limit)
 
     @staticmethod
     def _check_markup(markup: Any) -> InlineKeyboardMarkup | None:
-        if markup is None or not isinstance(markup, InlineKeyboardMarkup):
+        if isinstance(markup, InlineKeyboardMarkup):
+            check_inline_keyboard(markup.model_dump(exclude_none=True))
             return markup
-        for row in markup.inline_keyboard:
-            for button in row:
-                if not button.text:
-                    raise BadRequest("Bad Request: text buttons are unallowed in the inline keyboard")
-                data = button.callback_data
-                if data is not None and not 1 <= len(data.encode()) <= CALLBACK_DATA_LIMIT:
-                    raise BadRequest("Bad Request: BUTTON_DATA_INVALID")
-        return markup
+        return None
 
     def _store(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None, document: str | None = None):
         self._next_message_id += 1
