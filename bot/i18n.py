@@ -31,7 +31,12 @@ def create_i18n() -> I18n:
 
 
 class UserLanguageMiddleware(I18nMiddleware):
-    """The user's saved language (set by the user middleware); the client's language before that."""
+    """The user's saved language (set by the user middleware); the client's language before that.
+    Handlers get it as `lang` (catalog texts carry their own translations and need to know)."""
+
+    async def __call__(self, handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        data["lang"] = await self.get_locale(event, data)
+        return await super().__call__(handler, event, data)
 
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
         user = data.get("user")

@@ -10,7 +10,14 @@ from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_
 
 # Only commands that work today; each feature adds its own line here.
 COMMANDS = (
-    ("start", N_("Start: meet your career coach")),
+    ("start", N_("Start: choose a role and check your skills")),
+    ("gap", N_("Gap report: what you have and lack, by market demand")),
+    ("roadmap", N_("Your roadmap: action items to tick off")),
+    ("progress", N_("Your progress and streak")),
+    ("profile", N_("Change role, level, city or skills")),
+    ("settings", N_("Language")),
+    ("cancel", N_("Stop the current step")),
+    ("delete_me", N_("Erase everything about you")),
     ("help", N_("What I can do")),
 )
 

@@ -1,21 +1,59 @@
-"""Answers whatever no other handler took: text, stickers, photos, unknown commands, stale buttons."""
+"""Answers whatever no other handler took — text, stickers, photos, unknown commands, stale or forged
+buttons — with a short explanation and, mid-conversation, the current step again."""
 
 from __future__ import annotations
 
 from aiogram import Router
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coach.catalog import Catalog
+from handlers.onboarding import Onboarding, prompt
+from handlers.ui import drop_keyboard
+from services.coaching import CoachService
+
+_TYPING_STEPS = {Onboarding.skills.state, Onboarding.want.state}
 
 
-async def unknown_message(message: Message) -> None:
-    if message.text and message.text.startswith("/"):
-        await message.answer(_("I don't know that command. /help lists the ones I do."))
+async def _repeat_step(message: Message, state: FSMContext, session: AsyncSession, catalog: Catalog, lang: str) -> None:
+    data = await state.get_data()
+    text, markup = await prompt(await state.get_state(), data, catalog, CoachService(session, catalog), lang)
+    await drop_keyboard(message, message.chat.id, data.get("msg"))
+    sent = await message.answer(text, reply_markup=markup)
+    await state.update_data(msg=sent.message_id)
+
+
+async def unknown_message(
+    message: Message, state: FSMContext, session: AsyncSession, catalog: Catalog, lang: str
+) -> None:
+    current = await state.get_state()
+    is_command = bool(message.text and message.text.startswith("/"))
+    if current is None:
+        if is_command:
+            await message.answer(_("I don't know that command. /help lists the ones I do."))
+        else:
+            await message.answer(_("I didn't get that. Send /start to begin or /help to see what I can do."))
+        return
+    if is_command:
+        hint = _("I don't know that command. Let's finish this step — or /cancel to stop.")
+    elif current in _TYPING_STEPS:
+        hint = _("Please type your skills as text (e.g. <i>Python, SQL</i>) or use the buttons.")
     else:
-        await message.answer(_("I didn't get that. Send /start to begin or /help to see what I can do."))
+        hint = _("Please choose with the buttons below 👇 (or /cancel to stop).")
+    await message.answer(hint)
+    await _repeat_step(message, state, session, catalog, lang)
 
 
-async def stale_button(callback: CallbackQuery) -> None:
-    await callback.answer(_("This button no longer works. Send /start to begin again."), show_alert=False)
+async def stale_button(
+    callback: CallbackQuery, state: FSMContext, session: AsyncSession, catalog: Catalog, lang: str
+) -> None:
+    if await state.get_state() is None or not isinstance(callback.message, Message):
+        await callback.answer(_("This button no longer works. Send /start to begin again."))
+        return
+    await callback.answer(_("That button is from another step. Here is where we are:"))
+    await _repeat_step(callback.message, state, session, catalog, lang)
 
 
 def create_router() -> Router:

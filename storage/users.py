@@ -56,6 +56,11 @@ class UserRepo:
             user.is_active, user.blocked_at = True, None
         return UserDTO.model_validate(user)
 
+    async def set_profile(self, user_id: int, *, role_id: str, level: str | None, city: str | None) -> None:
+        await self._session.execute(
+            update(User).where(User.id == user_id).values(role_id=role_id, level=level, city=city, updated_at=utcnow())
+        )
+
     async def set_language(self, user_id: int, language: str) -> None:
         await self._session.execute(update(User).where(User.id == user_id).values(language=language))
 

@@ -97,6 +97,8 @@ async def dispatcher_env(settings: Settings, engine: AsyncEngine, session_pool, 
     yield dp, bot, telegram
     await dp.emit_shutdown(bot=bot, **dp.workflow_data)
     await dp.storage.close()
+    # Whatever a test did, the bot must never have sent something Telegram refuses.
+    assert telegram.refused == [], telegram.refused
 
 
 @pytest.fixture

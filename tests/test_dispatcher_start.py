@@ -13,7 +13,7 @@ async def test_start_greets_in_english(alice):
     text = replies[0].visible
     assert text.startswith("Hi, Alice!")
     assert "Career Coach" in text
-    assert "/help" in text
+    assert "Backend Engineer" in [label for label, _ in replies[0].buttons()]
 
 
 async def test_start_greets_in_russian_for_a_russian_client(dana):

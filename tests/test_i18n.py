@@ -27,29 +27,41 @@ def code_messages() -> set[str]:
     return found
 
 
-def russian() -> dict[str, str]:
+def russian() -> dict[str | tuple[str, ...], str | tuple[str, ...]]:
+    """msgid -> msgstr; plural entries are (singular, plural) -> (one, few, many)."""
     with PO.open("rb") as fh:
         catalog = read_po(fh, locale="ru")
     return {m.id: m.string for m in catalog if m.id and not m.fuzzy}
 
 
+def forms(value: str | tuple[str, ...]) -> tuple[str, ...]:
+    return value if isinstance(value, tuple) else (value,)
+
+
 def test_every_text_in_the_code_has_a_russian_translation():
-    translations = russian()
-    missing = sorted(m for m in code_messages() if not translations.get(m))
+    translations = {forms(k)[0]: v for k, v in russian().items()}
+    missing = sorted(m for m in code_messages() if not all(forms(translations.get(m, ""))))
     assert not missing, f"untranslated (run `python3 tasks.py i18n` and translate): {missing}"
 
 
 def test_placeholders_survive_translation():
     for msgid, msgstr in russian().items():
-        assert set(re.findall(r"{\w+}", msgid)) == set(re.findall(r"{\w+}", msgstr)), msgid
-        assert re.findall(r"</?\w+", msgid).count("<b") == re.findall(r"</?\w+", msgstr).count("<b"), msgid
+        source = forms(msgid)[-1]
+        for translated in forms(msgstr):
+            assert set(re.findall(r"{\w+}", source)) == set(re.findall(r"{\w+}", translated)), msgid
+            assert source.count("<b>") == translated.count("<b>"), msgid
+            assert source.count("<i>") == translated.count("<i>"), msgid
 
 
 def test_compiled_catalog_matches_the_source():
     with MO.open("rb") as fh:
         compiled = gettext.GNUTranslations(fh)
     for msgid, msgstr in russian().items():
-        assert compiled.gettext(msgid) == msgstr, f"stale .mo: run `python3 tasks.py i18n` ({msgid[:40]!r})"
+        if isinstance(msgid, tuple):
+            for n, expected in ((1, msgstr[0]), (3, msgstr[1]), (5, msgstr[2])):
+                assert compiled.ngettext(msgid[0], msgid[1], n) == expected, f"stale .mo ({msgid[0][:40]!r})"
+        else:
+            assert compiled.gettext(msgid) == msgstr, f"stale .mo: run `python3 tasks.py i18n` ({msgid[:40]!r})"
 
 
 def test_client_languages_map_to_ours():

@@ -20,6 +20,8 @@ from pydantic import BaseModel, ValidationError
 
 from coach.catalog.models import (
     Category,
+    City,
+    CityFile,
     Level,
     Module,
     PostingFile,
@@ -41,6 +43,7 @@ __all__ = [
     "Catalog",
     "CatalogError",
     "Category",
+    "City",
     "Level",
     "Module",
     "Role",
@@ -64,6 +67,7 @@ class Catalog:
     cross_cutting: tuple[str, ...]
     sample_postings: tuple[SamplePosting, ...]
     salary: SalaryFacts
+    cities: tuple[City, ...]
     # normalised alias (names and ids included) -> skill id
     aliases: Mapping[str, str] = field(repr=False)
 
@@ -80,6 +84,14 @@ class Catalog:
         """The skill a whole string names exactly (after normalisation), or None."""
         skill_id = self.aliases.get(normalize(text))
         return self.skills[skill_id] if skill_id else None
+
+    def city(self, text: str | None) -> City | None:
+        """The catalog city a posting or a student names ("Алматы", "almaty", "Astana"), or None."""
+        key = normalize(text or "")
+        for city in self.cities:
+            if key in {normalize(n) for n in (city.id, city.name, city.name_ru, *city.aliases)}:
+                return city
+        return None
 
     def soft_skills(self) -> list[Skill]:
         return [s for s in self.skills.values() if s.category is Category.SOFT]
@@ -188,6 +200,8 @@ def load_catalog(folder: Path = CATALOG_DIR) -> Catalog:
     salary_path = folder / "salary.toml"
     salary = _parse(SalaryFacts, salary_path, _read_toml(salary_path))
     skills = _load_skills(folder / "skills")
+    cities_path = folder / "cities.toml"
+    cities = _parse(CityFile, cities_path, _read_toml(cities_path))
 
     def unique(items: Iterable, what: str) -> dict:
         result: dict = {}
@@ -204,6 +218,7 @@ def load_catalog(folder: Path = CATALOG_DIR) -> Catalog:
         cross_cutting=role_file.cross_cutting,
         sample_postings=postings.posting,
         salary=salary,
+        cities=cities.city,
         aliases=MappingProxyType(_alias_index(skills)),
     )
     _check_references(catalog)

@@ -157,3 +157,17 @@ class SalaryFacts(Frozen):
     levels: dict[Level, Range]
     cities: dict[NonEmpty, dict[Level, Range]]
     lifts: tuple[SkillLift, ...] = ()
+
+
+class City(Frozen):
+    id: SlugId
+    name: NonEmpty
+    name_ru: NonEmpty
+    aliases: tuple[NonEmpty, ...] = ()
+
+    def display(self, lang: str) -> str:
+        return self.name_ru if lang == "ru" else self.name
+
+
+class CityFile(Frozen):
+    city: tuple[City, ...] = Field(min_length=1)

@@ -47,6 +47,14 @@ class ChatClient:
         )
         return await self._feed(Update(update_id=next(_update_ids), message=message))
 
+    @property
+    def last(self) -> SentMessage:
+        """The newest message the bot sent to this chat, as it is now (edits applied)."""
+        return self.telegram.sent_to(self.chat.id)[-1]
+
+    async def click(self, label: str, message: SentMessage | None = None) -> list[SentMessage]:
+        return await click(self, label, message)
+
     async def press(self, data: str, message: SentMessage | None = None) -> list[SentMessage]:
         """Press a button with callback `data` (forged or stale data included) on `message`."""
         source = Message(
@@ -55,8 +63,35 @@ class ChatClient:
             chat=self.chat,
             from_user=User(id=42, is_bot=True, first_name="Career Coach"),
             text=message.visible if message else "old message",
+            reply_markup=message.markup if message else None,
         )
         query = CallbackQuery(
             id=str(next(_update_ids)), from_user=self.user, chat_instance="ci", message=source, data=data
         )
         return await self._feed(Update(update_id=next(_update_ids), callback_query=query))
+
+
+class ButtonNotFound(AssertionError):
+    pass
+
+
+def find_button(message: SentMessage, label: str) -> str:
+    """The callback data of the button on `message` whose text is `label` (or, failing that, contains it)."""
+    buttons = message.buttons()
+    for text, data in buttons:
+        if text == label and data:
+            return data
+    for text, data in buttons:
+        if label in text and data:
+            return data
+    raise ButtonNotFound(f"no button {label!r} on message {message.message_id}: {[t for t, _ in buttons]}")
+
+
+async def click(client: ChatClient, label: str, message: SentMessage | None = None) -> list[SentMessage]:
+    """Press the button labelled `label` on `message` (default: the newest message that has buttons)."""
+    if message is None:
+        with_buttons = [m for m in client.telegram.sent_to(client.chat.id) if m.buttons()]
+        if not with_buttons:
+            raise ButtonNotFound("no message with buttons in this chat")
+        message = with_buttons[-1]
+    return await client.press(find_button(message, label), message)

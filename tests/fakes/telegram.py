@@ -137,6 +137,7 @@ class FakeTelegram(BaseSession):
         self.callback_answers: list[AnswerCallbackQuery] = []
         self.commands: dict[str | None, list[tuple[str, str]]] = {}
         self.fail_next: list[tuple[int, str]] = []  # (status, description) to answer the next calls with
+        self.refused: list[str] = []  # every request refused as Telegram would refuse it
         self._next_message_id = 1000
 
     async def close(self) -> None:
@@ -156,6 +157,7 @@ class FakeTelegram(BaseSession):
         try:
             result = self._answer(bot, method)
         except BadRequest as exc:
+            self.refused.append(f"{type(method).__name__}: {exc.description}")
             body = {"ok": False, "error_code": 400, "description": exc.description}
             return self.check_response(bot, method, 400, json.dumps(body))
         return self.check_response(bot, method, 200, json.dumps({"ok": True, "result": result})).result

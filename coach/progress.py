@@ -1,0 +1,104 @@
+"""Progress on the roadmap: done / total, per skill, this week, and the streak of active weeks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+
+class ItemState(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One action item of a student's roadmap."""
+
+    id: int
+    skill_id: str
+    action_no: int
+    position: int
+    state: ItemState
+    done_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SkillProgress:
+    skill_id: str
+    done: int
+    skipped: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.done == self.total
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    skipped: int
+    total: int
+    done_this_week: int
+    streak_weeks: int
+    skills: tuple[SkillProgress, ...]
+
+    @property
+    def open(self) -> int:
+        return self.total - self.done - self.skipped
+
+
+def _week(moment: datetime, zone: ZoneInfo) -> tuple[int, int]:
+    year, week, _ = moment.astimezone(zone).isocalendar()
+    return year, week
+
+
+def streak(done_times: Iterable[datetime], now: datetime, zone: ZoneInfo) -> int:
+    """Consecutive ISO weeks (in the student's zone) with something done, up to this week. A week that has
+    only just begun does not break the streak: it counts from last week until this week sees a tick."""
+    weeks = {_week(t, zone) for t in done_times}
+    cursor = now
+    if _week(cursor, zone) not in weeks:
+        cursor -= timedelta(weeks=1)
+    count = 0
+    while _week(cursor, zone) in weeks:
+        count += 1
+        cursor -= timedelta(weeks=1)
+    return count
+
+
+def summarize(items: Sequence[Item], now: datetime, zone: ZoneInfo) -> Progress:
+    per_skill: dict[str, list[Item]] = {}
+    for item in sorted(items, key=lambda i: i.position):
+        per_skill.setdefault(item.skill_id, []).append(item)
+    done_times = [i.done_at for i in items if i.state is ItemState.DONE and i.done_at]
+    this_week = _week(now, zone)
+    return Progress(
+        done=sum(i.state is ItemState.DONE for i in items),
+        skipped=sum(i.state is ItemState.SKIPPED for i in items),
+        total=len(items),
+        done_this_week=sum(_week(t, zone) == this_week for t in done_times),
+        streak_weeks=streak(done_times, now, zone),
+        skills=tuple(
+            SkillProgress(
+                sid,
+                sum(i.state is ItemState.DONE for i in group),
+                sum(i.state is ItemState.SKIPPED for i in group),
+                len(group),
+            )
+            for sid, group in per_skill.items()
+        ),
+    )
+
+
+def acquired(items: Iterable[Item]) -> set[str]:
+    """Skills whose every action item is done: the student has them now."""
+    by_skill: dict[str, bool] = {}
+    for item in items:
+        by_skill[item.skill_id] = by_skill.get(item.skill_id, True) and item.state is ItemState.DONE
+    return {sid for sid, complete in by_skill.items() if complete}

@@ -1,0 +1,103 @@
+"""The coaching use cases behind the journey: profile, gap report, roadmap, ticks and progress."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coach.catalog import Catalog
+from coach.gap import Gap, compute_gap
+from coach.market import MarketSnapshot
+from coach.progress import Item, ItemState, Progress, acquired, summarize
+from coach.roadmap import Plan, build_plan
+from storage.market import MarketRepo
+from storage.roadmap import RoadmapRepo
+from storage.skills import UserSkillRepo
+from storage.users import UserDTO, UserRepo
+
+
+@dataclass(frozen=True)
+class Profile:
+    user: UserDTO
+    have: frozenset[str]
+    want: frozenset[str]
+
+    @property
+    def complete(self) -> bool:
+        return self.user.role_id is not None
+
+
+@dataclass(frozen=True)
+class Roadmap:
+    plan: Plan
+    items: tuple[Item, ...]
+    progress: Progress
+    gap: Gap
+
+
+class CoachService:
+    def __init__(self, session: AsyncSession, catalog: Catalog) -> None:
+        self._catalog = catalog
+        self._users = UserRepo(session)
+        self._skills = UserSkillRepo(session)
+        self._roadmap = RoadmapRepo(session)
+        self._market = MarketRepo(session)
+
+    async def profile(self, user: UserDTO) -> Profile:
+        have, want = await self._skills.get(user.id)
+        return Profile(user, frozenset(have), frozenset(want))
+
+    async def save_profile(
+        self,
+        user: UserDTO,
+        *,
+        role_id: str,
+        level: str | None,
+        city: str | None,
+        have: Collection[str],
+        want: Collection[str],
+    ) -> Profile:
+        """Store the profile and rebuild the roadmap; items that are still planned keep their state."""
+        known = self._catalog.skills.keys()
+        have = {sid for sid in have if sid in known}
+        want = {sid for sid in want if sid in known} - have
+        await self._users.set_profile(user.id, role_id=role_id, level=level, city=city)
+        await self._skills.replace(user.id, have, want)
+        market = await self._market.snapshot(role_id)
+        plan = build_plan(self._catalog, role_id, have, want, market)
+        await self._roadmap.sync(user.id, list(plan.items(self._catalog)))
+        updated = user.model_copy(update={"role_id": role_id, "level": level, "city": city})
+        return Profile(updated, frozenset(have), frozenset(want))
+
+    async def market(self, role_id: str) -> MarketSnapshot:
+        return await self._market.snapshot(role_id)
+
+    async def cities(self) -> list[str]:
+        return await self._market.cities()
+
+    async def roadmap(self, profile: Profile, now: datetime | None = None) -> Roadmap:
+        """Everything the roadmap, gap and progress views show, read once."""
+        assert profile.user.role_id is not None
+        now = now or datetime.now(UTC)
+        market = await self._market.snapshot(profile.user.role_id)
+        items = await self._roadmap.items(profile.user.id)
+        plan = build_plan(self._catalog, profile.user.role_id, profile.have, profile.want, market)
+        # A skill whose every action item is done counts as had: the gap is re-scored as items are ticked.
+        have = profile.have | acquired(items)
+        gap = compute_gap(self._catalog, profile.user.role_id, have, market, profile.user.level, profile.user.city)
+        progress = summarize(items, now, ZoneInfo(profile.user.timezone))
+        return Roadmap(plan, tuple(items), progress, gap)
+
+    async def tick(self, user: UserDTO, item_id: int, state: ItemState, now: datetime | None = None):
+        """Set one of the user's items to `state`. Returns (item or None if not theirs, changed)."""
+        return await self._roadmap.set_state(user.id, item_id, state, now or datetime.now(UTC))
+
+    async def set_language(self, user: UserDTO, language: str) -> None:
+        await self._users.set_language(user.id, language)
+
+    async def forget(self, user: UserDTO) -> None:
+        await self._users.delete(user.id)

@@ -1,0 +1,58 @@
+"""The postings behind a role's market snapshot."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coach.market import MarketSnapshot, PostingView, snapshot_from_postings
+from storage.models import Posting, PostingSkill
+
+MAX_POSTINGS = 2_000  # newest first; beyond this the snapshot is a sample (aggregates come with imports)
+
+
+class MarketRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def snapshot(self, role_id: str) -> MarketSnapshot:
+        postings = (
+            await self._session.scalars(
+                select(Posting).where(Posting.role_id == role_id).order_by(Posting.id.desc()).limit(MAX_POSTINGS)
+            )
+        ).all()
+        skills: dict[int, set[str]] = {p.id: set() for p in postings}
+        if postings:
+            rows = await self._session.execute(
+                select(PostingSkill.posting_id, PostingSkill.skill_id).where(PostingSkill.posting_id.in_(skills))
+            )
+            for posting_id, skill_id in rows:
+                skills[posting_id].add(skill_id)
+        views = [
+            PostingView(
+                id=p.id,
+                title=p.title,
+                company=p.company,
+                skills=frozenset(skills[p.id]),
+                level=p.level,
+                city=p.city,
+                url=p.url,
+                salary_from=p.salary_from,
+                salary_to=p.salary_to,
+                currency=p.currency,
+                source=p.source,
+            )
+            for p in postings
+        ]
+        return snapshot_from_postings(role_id, views)
+
+    async def cities(self, limit: int = 8) -> list[str]:
+        """Cities of stored postings, most common first."""
+        rows = await self._session.execute(
+            select(Posting.city, func.count())
+            .where(Posting.city.is_not(None))
+            .group_by(Posting.city)
+            .order_by(func.count().desc(), Posting.city)
+            .limit(limit)
+        )
+        return [city for city, _ in rows]

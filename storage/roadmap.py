@@ -1,0 +1,66 @@
+"""Roadmap items and their states. Every change is scoped to the owner: another user's id changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coach.progress import Item, ItemState
+from storage.models import RoadmapItem
+
+
+def _item(row: RoadmapItem) -> Item:
+    return Item(row.id, row.skill_id, row.action_no, row.position, ItemState(row.state), row.done_at)
+
+
+class RoadmapRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def items(self, user_id: int) -> list[Item]:
+        rows = await self._session.scalars(
+            select(RoadmapItem).where(RoadmapItem.user_id == user_id).order_by(RoadmapItem.position)
+        )
+        return [_item(row) for row in rows]
+
+    async def get(self, user_id: int, item_id: int) -> Item | None:
+        row = await self._session.scalar(
+            select(RoadmapItem).where(RoadmapItem.id == item_id, RoadmapItem.user_id == user_id)
+        )
+        return _item(row) if row else None
+
+    async def sync(self, user_id: int, planned: Sequence[tuple[str, int]]) -> None:
+        """Make the roadmap exactly `planned`, in that order, keeping the state of items that stay."""
+        existing = {
+            (row.skill_id, row.action_no): row
+            for row in await self._session.scalars(select(RoadmapItem).where(RoadmapItem.user_id == user_id))
+        }
+        wanted = {key: position for position, key in enumerate(planned)}
+        stale = [row.id for key, row in existing.items() if key not in wanted]
+        if stale:
+            await self._session.execute(delete(RoadmapItem).where(RoadmapItem.id.in_(stale)))
+        new = []
+        for key, position in wanted.items():
+            row = existing.get(key)
+            if row is None:
+                new.append({"user_id": user_id, "skill_id": key[0], "action_no": key[1], "position": position})
+            elif row.position != position:
+                row.position = position
+        if new:
+            await self._session.execute(RoadmapItem.__table__.insert(), new)
+        await self._session.flush()
+
+    async def set_state(self, user_id: int, item_id: int, state: ItemState, now: datetime) -> tuple[Item | None, bool]:
+        """Move the user's item to `state`; returns the item (None if not theirs) and whether it changed.
+        Setting the state it already has changes nothing, so a repeated press is harmless."""
+        done_at = now if state is ItemState.DONE else None
+        result = await self._session.execute(
+            update(RoadmapItem)
+            .where(RoadmapItem.id == item_id, RoadmapItem.user_id == user_id, RoadmapItem.state != state.value)
+            .values(state=state.value, done_at=done_at, updated_at=now)
+        )
+        item = await self.get(user_id, item_id)
+        return item, result.rowcount > 0
