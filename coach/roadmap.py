@@ -10,6 +10,9 @@ from coach.catalog import Catalog, Category
 from coach.market import MarketSnapshot
 
 TERM_SIZE = 5  # skills per term: five skills with ~3 items each is a semester's side work
+# Nice-to-have skills planned: those the postings ask for, topped up from the profile to this many. The
+# rest stay visible in the gap report; a roadmap of 140 items is one nobody starts.
+NICE_IN_PLAN = 8
 # Soft skills every junior is asked about in interviews, practised alongside the hard skills.
 SOFT_SKILLS = ("code_review", "pair_programming", "open_source", "technical_writing", "estimation")
 
@@ -73,6 +76,12 @@ def build_plan(
     for sid in role.nice:
         reasons.setdefault(sid, Reason.NICE)
     hard = [sid for sid in reasons if sid not in owned and sid not in is_soft and catalog.skills[sid].actions]
+    nice = sorted(
+        (sid for sid in hard if reasons[sid] is Reason.NICE), key=lambda sid: (-market.demand(sid), order[sid])
+    )
+    asked = [sid for sid in nice if market.demand(sid)]
+    keep = set(asked) if len(asked) >= NICE_IN_PLAN else set(nice[:NICE_IN_PLAN])  # nice is most asked first
+    hard = [sid for sid in hard if reasons[sid] is not Reason.NICE or sid in keep]
 
     def priority(sid: str) -> tuple:
         tier = 1 if reasons[sid] is Reason.NICE else 0
@@ -96,7 +105,7 @@ def build_plan(
         placed.add(sid)
         for required in catalog.skills[sid].requires:
             if catalog.skills[required].actions:
-                place(required, Reason.PREREQUISITE, rank)
+                place(required, reasons.get(required, Reason.PREREQUISITE), rank)
         ordered.append((sid, reason, rank))
 
     rank = 0

@@ -168,3 +168,18 @@ def test_summary_and_acquired_skills():
         ("redis", 0, 1),
     ]
     assert acquired(items) == {"docker"}  # a skipped item is not a learned one
+
+
+def test_nice_to_have_is_capped_to_what_the_market_asks(catalog, backend_market):
+    plan = build_plan(catalog, "backend", set(), set(), backend_market)
+    nice = [p.skill_id for p in plan.skills if p.reason is Reason.NICE]
+    asked = {sid for sid in catalog.role("backend").nice if backend_market.demand(sid)}
+    assert asked <= set(nice)
+    assert len(nice) <= max(len(asked), 8)
+    assert len(list(plan.items(catalog))) < 120
+
+
+def test_a_core_skill_needed_first_keeps_its_core_label(catalog, backend_market):
+    plan = build_plan(catalog, "backend", {"python", "sql"}, set(), backend_market)
+    reasons = {p.skill_id: p.reason for p in plan.skills}
+    assert reasons["linux"] is Reason.CORE  # placed before Docker, which needs it, but core in its own right

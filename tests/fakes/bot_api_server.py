@@ -26,7 +26,7 @@ class ServerMessage:
     message_id: int
     text: str
     reply_markup: dict[str, Any] | None = None
-    method: str = "sendMessage"
+    edits: int = 0
 
     @property
     def visible(self) -> str:
@@ -44,6 +44,8 @@ class FakeBotApiServer:
     messages: dict[tuple[int, int], ServerMessage] = field(default_factory=dict)
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     commands: dict[str | None, list[dict[str, str]]] = field(default_factory=dict)
+    callback_answers: list[dict[str, Any]] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(5000))
     _new_update: asyncio.Event = field(default_factory=asyncio.Event)
@@ -81,12 +83,42 @@ class FakeBotApiServer:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         self._push({"message": message})
 
+    def push_click(self, user_id: int, message: ServerMessage, label: str, language_code: str = "en") -> str:
+        """Press the button labelled `label` (exact, else containing it) on `message`; returns its data."""
+        buttons = message.buttons()
+        data = next((d for t, d in buttons if t == label), None) or next((d for t, d in buttons if label in t), None)
+        if data is None:
+            raise AssertionError(f"no button {label!r} on message {message.message_id}: {[t for t, _ in buttons]}")
+        user = {"id": user_id, "is_bot": False, "first_name": "Student", "language_code": language_code}
+        query = {
+            "id": str(next(self._update_ids) * 1000),
+            "from": user,
+            "chat_instance": "ci",
+            "data": data,
+            "message": {**self._as_message(message), "chat": {"id": user_id, "type": "private"}},
+        }
+        self._push({"callback_query": query})
+        return data
+
     def _push(self, payload: dict[str, Any]) -> None:
         self.updates.append({"update_id": next(self._update_ids), **payload})
         self._new_update.set()
 
     def sent_to(self, chat_id: int) -> list[ServerMessage]:
         return [m for (chat, _), m in sorted(self.messages.items()) if chat == chat_id]
+
+    def last(self, chat_id: int) -> ServerMessage | None:
+        sent = self.sent_to(chat_id)
+        return sent[-1] if sent else None
+
+    def transcript(self, chat_id: int) -> str:
+        """Every message in the chat as the student sees it now, with its buttons."""
+        lines = []
+        for message in self.sent_to(chat_id):
+            lines.append(f"--- #{message.message_id} (edited {message.edits}x)\n{message.visible}")
+            if message.buttons():
+                lines.append("    " + " | ".join(f"[{text}]" for text, _ in message.buttons()))
+        return "\n".join(lines)
 
     async def wait_for(self, predicate, timeout: float = 20.0) -> Any:
         """Wait until `predicate()` returns something truthy; return it."""
@@ -111,6 +143,7 @@ class FakeBotApiServer:
         try:
             result = await handler(params)
         except BadRequest as exc:
+            self.refused.append(f"{method}: {exc.description}")
             return self._error(400, exc.description)
         return web.json_response({"ok": True, "result": result})
 
@@ -171,7 +204,34 @@ class FakeBotApiServer:
         return self._as_message(message)
 
     async def _m_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
+        self.callback_answers.append(params)
         return True
+
+    async def _m_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._find(params)
+        text = str(params.get("text", ""))
+        check_text(text, params.get("parse_mode"))
+        markup = self._check_markup(params.get("reply_markup"))
+        if text == message.text and markup == message.reply_markup:
+            raise BadRequest("Bad Request: message is not modified")
+        message.text, message.reply_markup = text, markup
+        message.edits += 1
+        return self._as_message(message)
+
+    async def _m_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._find(params)
+        markup = self._check_markup(params.get("reply_markup"))
+        if markup == message.reply_markup:
+            raise BadRequest("Bad Request: message is not modified")
+        message.reply_markup = markup
+        message.edits += 1
+        return self._as_message(message)
+
+    def _find(self, params: dict[str, Any]) -> ServerMessage:
+        key = (int(params.get("chat_id") or 0), int(params.get("message_id") or 0))
+        if key not in self.messages:
+            raise BadRequest("Bad Request: message to edit not found")
+        return self.messages[key]
 
     @staticmethod
     def _check_markup(markup: Any) -> dict[str, Any] | None:

@@ -1,0 +1,68 @@
+"""The journey through the real bot process, as a student's phone would see it, in both languages."""
+
+from __future__ import annotations
+
+import signal
+
+import pytest
+
+from tests.e2e.student import Student
+
+pytestmark = pytest.mark.e2e
+
+
+async def ready(api) -> None:
+    await api.wait_for(lambda: any(method == "getUpdates" for method, _ in api.calls))
+
+
+async def test_start_to_a_ticked_item_in_english(api, start_bot, tmp_path):
+    bot = await start_bot()
+    await ready(api)
+    aru = Student(api, 501, "en", "Aru")
+    [hello] = await aru.send("/start")
+    assert hello.visible.startswith("Hi, Aru!")
+    await aru.click("Backend Engineer")
+    await aru.click("Junior")
+    await aru.click("Almaty")
+    await aru.click("Python")
+    replies = await aru.send("SQL, a bit of REST, PosgreSQL")
+    assert "Got it: SQL, REST API, PostgreSQL" in replies[0].visible
+    await aru.click("Done")
+    replies = await aru.click("Skip")
+    assert "Core skills: 4 of 11" in replies[-1].visible
+    replies = await aru.click("My roadmap")
+    roadmap = replies[-1]
+    await aru.click("1 ✅", roadmap)
+    assert "✅ 1." in api.messages[(501, roadmap.message_id)].visible
+    assert "Done: 1 of" in api.messages[(501, roadmap.message_id)].visible
+    assert api.refused == []
+    (tmp_path / "transcript-en.txt").write_text(api.transcript(501))
+    assert await bot.stop() == 0
+
+
+async def test_killed_mid_onboarding_and_restarted_nothing_is_lost_in_russian(api, start_bot, tmp_path):
+    bot = await start_bot()
+    await ready(api)
+    dana = Student(api, 502, "ru", "Дана")
+    [hello] = await dana.send("/start")
+    assert hello.visible.startswith("Привет, Дана!")
+    await dana.click("Data Engineer")
+    await dana.click("Junior")
+    assert await bot.stop(signal.SIGKILL) == -signal.SIGKILL  # no goodbye, no flush: as a crash
+
+    restarted = await start_bot()
+    await api.wait_for(lambda: sum(method == "getMe" for method, _ in api.calls) >= 2)
+    await dana.click("Астана")  # a button from before the crash: the conversation goes on
+    assert "Что вы уже знаете?" in dana.last.visible
+    await dana.send("Python, SQL, Airflow")
+    await dana.click("Готово")
+    replies = await dana.click("Пропустить")
+    report = replies[-1].visible
+    assert "Data Engineer" in report
+    assert "Ключевые навыки: 3 из 10" in report
+    replies = await dana.click("Мой план")
+    await dana.click("1 ✅", replies[-1])
+    assert "Выполнено: 1 из" in dana.last.visible or "Выполнено: 1 из" in replies[-1].visible
+    assert api.refused == []
+    (tmp_path / "transcript-ru.txt").write_text(api.transcript(502))
+    assert await restarted.stop() == 0
