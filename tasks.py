@@ -4,6 +4,7 @@
     python3 tasks.py run [ARGS...]    # python -m bot ARGS (default: run the bot)
     python3 tasks.py test [ARGS...]   # ruff + pytest ARGS
     python3 tasks.py lint             # ruff only
+    python3 tasks.py bench [ARGS...]  # the benchmarks (make bench)
     python3 tasks.py i18n             # re-extract, update and compile the translations (maintainers)
 
 Only the standard library is used here, so it works on a fresh machine with Python 3.11+ and pip. The
@@ -74,6 +75,12 @@ def test(args: list[str]) -> int:
     return _exec([str(PY), "-m", "pytest", *args])
 
 
+def bench(args: list[str]) -> int:
+    """Every benchmark, in one run; each prints a table and writes bench/results/<name>.json."""
+    ensure_env("dev")
+    return _exec([str(PY), "-m", "bench", *args])
+
+
 def i18n() -> int:
     """Extract texts from the code, merge them into each language's .po, and compile the .mo files."""
     ensure_env("dev")
@@ -117,6 +124,8 @@ def main(argv: list[str]) -> int:
         return lint()
     if task == "i18n":
         return i18n()
+    if task == "bench":
+        return bench(rest)
     print(f"unknown task {task!r}\n{__doc__}", file=sys.stderr)
     return 2
 

@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run | skills parse TEXT | db upgrade|downgrade|current]`."""
+"""Command line: `python -m bot [run | remind --due|--all | skills parse TEXT | db upgrade|downgrade|current]`."""
 
 from __future__ import annotations
 
@@ -32,6 +32,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     parse.add_argument("text", nargs="+", help='skills as a student writes them, e.g. "Basic Python, PosgreSQL"')
     parse.add_argument("--lang", choices=["en", "ru"], default="en", help="language of the skill names")
+
+    remind = commands.add_parser("remind", help="deliver reminders now and exit (needs BOT_TOKEN)")
+    which = remind.add_mutually_exclusive_group(required=True)
+    which.add_argument("--due", action="store_true", help="send the reminders that are due now (as the scheduler does)")
+    which.add_argument(
+        "--all", action="store_true", help="send a reminder to every active user now; nobody's schedule changes"
+    )
 
     db = commands.add_parser("db", help="database schema migrations (DATABASE_URL)")
     db_cmd = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -83,16 +90,32 @@ async def _db(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _run(settings: Settings) -> int:
+def _token(settings: Settings) -> str | None:
     try:
         token = settings.token()
     except TokenProblem as problem:
         print(problem, file=sys.stderr)
+        return None
+    setup_logging(settings.log_level, secrets=[token, settings.database_password() or ""])
+    return token
+
+
+def _run(settings: Settings) -> int:
+    if (token := _token(settings)) is None:
         return EXIT_USAGE
     from bot.runners import run_polling
 
-    setup_logging(settings.log_level, secrets=[token, settings.database_password() or ""])
     asyncio.run(run_polling(settings, token))
+    return 0
+
+
+def _remind(args: argparse.Namespace, settings: Settings) -> int:
+    if (token := _token(settings)) is None:
+        return EXIT_USAGE
+    from bot.runners import remind_once
+
+    counts = asyncio.run(remind_once(settings, token, everyone=args.all))
+    print(counts)
     return 0
 
 
@@ -104,6 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "db":
         setup_logging(settings.log_level)
         return asyncio.run(_db(args, settings))
+    if args.command == "remind":
+        return _remind(args, settings)
     return _run(settings)
 
 

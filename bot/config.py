@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     default_timezone: str = "Asia/Almaty"
     log_level: str = Field(default="INFO", pattern=r"(?i)^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$")
+    reminders: bool = True
+    reminder_tick_seconds: float = Field(default=60.0, gt=0)
+    send_rate: float = Field(default=30.0, gt=0)
+    send_per_chat_interval: float = Field(default=1.0, ge=0)
 
     @field_validator("bot_token", "redis_url", "telegram_api_url", mode="before")
     @classmethod

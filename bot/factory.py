@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.i18n import UserLanguageMiddleware, create_i18n
 from bot.menu import set_commands
 from bot.middlewares import DbSessionMiddleware, UserMiddleware
+from bot.scheduler import reminder_service, start_scheduler
 from coach.catalog import Catalog
 from coach.skills import SkillParser
 from handlers import get_routers
@@ -44,13 +45,26 @@ def create_fsm(
     return SqlStorage(session_pool), SimpleEventIsolation()
 
 
-async def _on_startup(bot: Bot, i18n: I18n) -> None:
+async def _on_startup(
+    dispatcher: Dispatcher,
+    bot: Bot,
+    i18n: I18n,
+    settings: Settings,
+    catalog: Catalog,
+    session_pool: async_sessionmaker[AsyncSession],
+) -> None:
     me = await bot.get_me()
     await set_commands(bot, i18n)
+    if settings.reminders:
+        service = reminder_service(bot, settings, session_pool, catalog, i18n)
+        dispatcher["scheduler"] = start_scheduler(service, settings.reminder_tick_seconds)
     log.info("bot started: @%s (id %s)", me.username, me.id)
 
 
-async def _on_shutdown() -> None:
+async def _on_shutdown(dispatcher: Dispatcher) -> None:
+    scheduler = dispatcher.workflow_data.pop("scheduler", None)
+    if scheduler is not None:
+        scheduler.shutdown(wait=False)
     log.info("bot stopped")
 
 

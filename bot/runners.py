@@ -3,15 +3,37 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from bot.bootstrap import prepare_storage
 from bot.config import Settings
 from bot.factory import create_bot, create_dispatcher
+from bot.i18n import create_i18n
+from bot.scheduler import reminder_service
 from coach.catalog import default_catalog
 from coach.skills import SkillParser
+from services.reminders import RunCounts
 from storage.db import create_engine, create_session_pool
 
 log = logging.getLogger(__name__)
+
+
+async def remind_once(settings: Settings, token: str, everyone: bool) -> RunCounts:
+    """`python -m bot remind`: deliver due reminders (or one to everyone) through the rate-limited sender."""
+    catalog = default_catalog()
+    engine = create_engine(settings.database_url)
+    pool = create_session_pool(engine)
+    bot = create_bot(settings, token)
+    try:
+        await prepare_storage(engine, pool, catalog, SkillParser(catalog))
+        service = reminder_service(bot, settings, pool, catalog, create_i18n())
+        now = datetime.now(UTC)
+        counts = await (service.broadcast(now) if everyone else service.deliver_due(now))
+        log.info("reminders (%s): %s", "all" if everyone else "due", counts)
+        return counts
+    finally:
+        await bot.session.close()
+        await engine.dispose()
 
 
 async def run_polling(settings: Settings, token: str) -> None:

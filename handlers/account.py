@@ -1,4 +1,4 @@
-"""/settings (language), /cancel and /delete_me."""
+"""/cancel and /delete_me."""
 
 from __future__ import annotations
 
@@ -6,37 +6,15 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import LANGUAGES
 from coach.catalog import Catalog
 from handlers import keyboards
-from handlers.callbacks import DeleteCb, LangCb
+from handlers.callbacks import DeleteCb
 from handlers.ui import show
 from services.coaching import CoachService
 from storage.users import UserDTO
-
-
-def _settings_text(lang: str) -> str:
-    return _("<b>Settings</b>\nLanguage: {language}").format(language="English" if lang == "en" else "Русский")
-
-
-async def settings(message: Message, lang: str) -> None:
-    await message.answer(_settings_text(lang), reply_markup=keyboards.languages(lang))
-
-
-async def set_language(
-    callback: CallbackQuery, callback_data: LangCb, user: UserDTO, session: AsyncSession, catalog: Catalog, i18n: I18n
-) -> None:
-    if callback_data.lang not in LANGUAGES:
-        await callback.answer(_("That option is no longer available."))
-        return
-    await CoachService(session, catalog).set_language(user, callback_data.lang)
-    with i18n.use_locale(callback_data.lang):  # answer in the language just chosen
-        await callback.answer(_("Language: English") if callback_data.lang == "en" else _("Language: Russian"))
-        await show(callback, _settings_text(callback_data.lang), keyboards.languages(callback_data.lang))
 
 
 async def cancel(message: Message, state: FSMContext) -> None:
@@ -72,8 +50,6 @@ async def confirm_delete(
 
 def create_router() -> Router:
     router = Router(name="account")
-    router.message.register(settings, Command("settings"))
-    router.callback_query.register(set_language, LangCb.filter())
     router.message.register(cancel, Command("cancel"))
     router.message.register(delete_me, Command("delete_me"))
     router.callback_query.register(confirm_delete, DeleteCb.filter())

@@ -59,3 +59,30 @@ class LangCb(CallbackData, prefix="lg"):
 
 class DeleteCb(CallbackData, prefix="del"):
     confirm: bool
+
+
+class RemItemCb(CallbackData, prefix="ri"):
+    item: int
+    state: str  # d | s
+    shown: str  # the reminder's item ids, "12.13.14", so the same items are shown again after a tick
+
+
+class SnoozeCb(CallbackData, prefix="sz"):
+    hours: int
+
+
+class RemSetCb(CallbackData, prefix="rs"):
+    action: str  # time | zone | pause | resume | back
+
+
+class RemDayCb(CallbackData, prefix="rd"):
+    day: int
+
+
+class RemHourCb(CallbackData, prefix="rh"):
+    day: int
+    hour: int
+
+
+class ZoneCb(CallbackData, prefix="z"):
+    index: int  # into ZONES; -1: type one

@@ -12,7 +12,6 @@ from coach.catalog import Catalog, Level
 from handlers.callbacks import (
     CityCb,
     DeleteCb,
-    LangCb,
     LevelCb,
     MenuCb,
     ModuleCb,
@@ -118,15 +117,6 @@ def profile_fields() -> InlineKeyboardMarkup:
         inline_keyboard=[
             [_button(_("Role"), ProfileCb(field="role")), _button(_("Level"), ProfileCb(field="level"))],
             [_button(_("City"), ProfileCb(field="city")), _button(_("Skills"), ProfileCb(field="skills"))],
-        ]
-    )
-
-
-def languages(current: str) -> InlineKeyboardMarkup:
-    options = [("en", "English"), ("ru", "Русский")]
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [_button(("✅ " if code == current else "") + label, LangCb(lang=code)) for code, label in options]
         ]
     )
 

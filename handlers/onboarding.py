@@ -21,6 +21,7 @@ from coach.catalog import Catalog, Level
 from coach.skills import SkillParser
 from handlers import keyboards, views
 from handlers.callbacks import CityCb, ConflictCb, LevelCb, ModuleCb, ProfileCb, RoleCb, SkillCb, StepCb
+from handlers.settings import next_reminder_note
 from handlers.ui import drop_keyboard, show
 from services.coaching import CoachService, Profile
 from storage.users import UserDTO
@@ -405,7 +406,9 @@ async def finish(
         want=data.get("want", []),
     )
     await state.clear()
-    await show(target, "✔ " + _("Profile saved."))
+    reminder = await service.reminder(profile.user)
+    note = next_reminder_note(reminder, profile.user.timezone, lang)
+    await show(target, "✔ " + _("Profile saved.") + (f"\n{note}" if note else ""))
     roadmap = await service.roadmap(profile)
     chat = target.message.chat.id if isinstance(target, CallbackQuery) and target.message else target.from_user.id
     await target.bot.send_message(

@@ -14,7 +14,9 @@ from coach.gap import Gap, compute_gap
 from coach.market import MarketSnapshot
 from coach.progress import Item, ItemState, Progress, acquired, summarize
 from coach.roadmap import Plan, build_plan
+from services.schedule import schedule_for
 from storage.market import MarketRepo
+from storage.reminders import ReminderDTO
 from storage.roadmap import RoadmapRepo
 from storage.skills import UserSkillRepo
 from storage.users import UserDTO, UserRepo
@@ -42,6 +44,7 @@ class Roadmap:
 class CoachService:
     def __init__(self, session: AsyncSession, catalog: Catalog) -> None:
         self._catalog = catalog
+        self._session = session
         self._users = UserRepo(session)
         self._skills = UserSkillRepo(session)
         self._roadmap = RoadmapRepo(session)
@@ -96,8 +99,9 @@ class CoachService:
         """Set one of the user's items to `state`. Returns (item or None if not theirs, changed)."""
         return await self._roadmap.set_state(user.id, item_id, state, now or datetime.now(UTC))
 
-    async def set_language(self, user: UserDTO, language: str) -> None:
-        await self._users.set_language(user.id, language)
+    async def reminder(self, user: UserDTO, now: datetime | None = None) -> ReminderDTO:
+        """The user's reminder slot; onboarding turns reminders on with the defaults."""
+        return await schedule_for(self._session, user, now or datetime.now(UTC))
 
     async def forget(self, user: UserDTO) -> None:
         await self._users.delete(user.id)

@@ -139,7 +139,8 @@ class RoadmapItem(Base):
 
 
 class ReminderSettings(Base):
-    """When a user wants the weekly reminder; `next_run_at` (UTC) is what the scheduler looks at."""
+    """When a user wants the weekly reminder (in the user's time zone); `next_run_at` (UTC) is what the
+    scheduler looks at."""
 
     __tablename__ = "reminders"
 
@@ -150,6 +151,10 @@ class ReminderSettings(Base):
     next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_nudge_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A sender's lease on the row while it delivers: other senders skip it until the lease runs out, so a
+    # crashed sender's rows come back instead of being lost.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claim_token: Mapped[str | None] = mapped_column(String(32))
 
 
 class FsmRecord(Base):

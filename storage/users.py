@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import delete, func, select, update
@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import User, utcnow
 from storage.upsert import upsert
+
+SEEN_RESOLUTION = timedelta(hours=1)
 
 
 class UserDTO(BaseModel):
@@ -52,8 +54,11 @@ class UserRepo:
             await self._session.execute(upsert(dialect, User.__table__, values, ["id"]))
             user = await self._session.get(User, user_id)
             assert user is not None
-        elif not user.is_active:
-            user.is_active, user.blocked_at = True, None
+        else:
+            if not user.is_active:
+                user.is_active, user.blocked_at = True, None
+            if user.last_seen_at is None or now - user.last_seen_at > SEEN_RESOLUTION:
+                user.last_seen_at = now  # activity, for the nudge; written at most hourly to spare the disk
         return UserDTO.model_validate(user)
 
     async def set_profile(self, user_id: int, *, role_id: str, level: str | None, city: str | None) -> None:
@@ -63,6 +68,9 @@ class UserRepo:
 
     async def set_language(self, user_id: int, language: str) -> None:
         await self._session.execute(update(User).where(User.id == user_id).values(language=language))
+
+    async def set_timezone(self, user_id: int, timezone: str) -> None:
+        await self._session.execute(update(User).where(User.id == user_id).values(timezone=timezone))
 
     async def mark_blocked(self, user_id: int) -> None:
         await self._session.execute(update(User).where(User.id == user_id).values(is_active=False, blocked_at=utcnow()))

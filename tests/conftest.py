@@ -83,7 +83,8 @@ def session_pool(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 @pytest.fixture
 def settings(db_url: str) -> Settings:
-    return Settings(_env_file=None, bot_token=TEST_TOKEN, database_url=db_url, redis_url=None)
+    # Reminders are driven by the tests themselves, with a clock they control.
+    return Settings(_env_file=None, bot_token=TEST_TOKEN, database_url=db_url, redis_url=None, reminders=False)
 
 
 @pytest.fixture
@@ -93,9 +94,9 @@ async def dispatcher_env(settings: Settings, engine: AsyncEngine, session_pool, 
     telegram = FakeTelegram()
     bot = create_bot(settings, TEST_TOKEN, session=telegram)
     dp = create_dispatcher(settings=settings, session_pool=session_pool, catalog=catalog)
-    await dp.emit_startup(bot=bot, **dp.workflow_data)
+    await dp.emit_startup(bot=bot, dispatcher=dp, **dp.workflow_data)
     yield dp, bot, telegram
-    await dp.emit_shutdown(bot=bot, **dp.workflow_data)
+    await dp.emit_shutdown(bot=bot, dispatcher=dp, **dp.workflow_data)
     await dp.storage.close()
     # Whatever a test did, the bot must never have sent something Telegram refuses.
     assert telegram.refused == [], telegram.refused

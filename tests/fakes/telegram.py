@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+import time
+from collections import deque
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +18,7 @@ from typing import Any
 from aiogram import Bot
 from aiogram.client.default import Default
 from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import (
     AnswerCallbackQuery,
     DeleteWebhook,
@@ -138,6 +141,11 @@ class FakeTelegram(BaseSession):
         self.commands: dict[str | None, list[tuple[str, str]]] = {}
         self.fail_next: list[tuple[int, str]] = []  # (status, description) to answer the next calls with
         self.refused: list[str] = []  # every request refused as Telegram would refuse it
+        self.blocked: set[int] = set()  # chats whose user blocked the bot: 403
+        self.limits: tuple[float, float] | None = None  # (messages/s for the bot, seconds between two to a chat)
+        self.too_many: int = 0  # 429s answered
+        self._sends: deque[float] = deque()
+        self._last_to_chat: dict[int, float] = {}
         self._next_message_id = 1000
 
     async def close(self) -> None:
@@ -152,8 +160,23 @@ class FakeTelegram(BaseSession):
         self.requests.append(method)
         if self.fail_next:
             status, description = self.fail_next.pop(0)
+            if status == 0:  # the network, not Telegram, failed
+                raise TelegramNetworkError(method=method, message=description)
             body = {"ok": False, "error_code": status, "description": description}
             return self.check_response(bot, method, status, json.dumps(body))
+        if isinstance(method, SendMessage):
+            if int(method.chat_id) in self.blocked:
+                body = {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
+                return self.check_response(bot, method, 403, json.dumps(body))
+            if (retry_after := self._over_limit(int(method.chat_id))) is not None:
+                self.too_many += 1
+                body = {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": f"Too Many Requests: retry after {retry_after}",
+                    "parameters": {"retry_after": retry_after},
+                }
+                return self.check_response(bot, method, 429, json.dumps(body))
         try:
             result = self._answer(bot, method)
         except BadRequest as exc:
@@ -161,6 +184,22 @@ class FakeTelegram(BaseSession):
             body = {"ok": False, "error_code": 400, "description": exc.description}
             return self.check_response(bot, method, 400, json.dumps(body))
         return self.check_response(bot, method, 200, json.dumps({"ok": True, "result": result})).result
+
+    def _over_limit(self, chat_id: int) -> int | None:
+        """429's retry_after if this send breaks the limits: more than `rate` sends in the last second, or
+        a second send to one chat sooner than the per-chat interval. Only sends that went through count."""
+        if self.limits is None:
+            return None
+        rate, interval = self.limits
+        now = time.monotonic()
+        while self._sends and now - self._sends[0] >= 1.0:
+            self._sends.popleft()
+        last = self._last_to_chat.get(chat_id)
+        if len(self._sends) >= rate or (last is not None and now - last < interval * 0.999):
+            return 1
+        self._sends.append(now)
+        self._last_to_chat[chat_id] = now
+        return None
 
     # -- what Telegram would answer ------------------------------------------------------------
 

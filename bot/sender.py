@@ -1,0 +1,124 @@
+"""Delivery of unsolicited messages (reminders, broadcasts) within Telegram's limits.
+
+- a global rate (default 30 messages/s) and about one message per second per chat, with aiolimiter's
+  leaky buckets of capacity one, so messages are evenly spaced and never burst past the limit;
+- 429 Too Many Requests: every send waits `retry_after` (the whole bot is throttled, not one chat), then
+  the message is tried again;
+- 403 Forbidden (blocked, deactivated) and "chat not found": reported as BLOCKED, never retried;
+- network errors and 5xx: retried with exponential backoff (tenacity), then reported as FAILED so the caller
+  can leave the work for a later attempt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict
+from contextlib import nullcontext
+from dataclasses import dataclass
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import InlineKeyboardMarkup
+from aiolimiter import AsyncLimiter
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+
+from services.reminders import Delivery
+
+log = logging.getLogger(__name__)
+
+MAX_CHATS_TRACKED = 10_000
+MAX_RETRY_AFTER_ROUNDS = 5
+
+
+@dataclass
+class SenderStats:
+    sent: int = 0
+    blocked: int = 0
+    failed: int = 0
+    retry_after: int = 0  # 429s received
+    retried: int = 0  # network / 5xx retries
+
+
+class Sender:
+    def __init__(
+        self,
+        bot: Bot,
+        rate: float = 30.0,
+        per_chat_interval: float = 1.0,
+        attempts: int = 3,
+        backoff: float = 0.5,
+    ) -> None:
+        self._bot = bot
+        self._global = AsyncLimiter(1, 1.0 / rate)
+        self._per_chat_interval = per_chat_interval
+        self._chats: OrderedDict[int, AsyncLimiter] = OrderedDict()
+        self._attempts = attempts
+        self._backoff = backoff
+        self._paused_until = 0.0
+        self.stats = SenderStats()
+
+    def _chat_limiter(self, chat_id: int) -> AsyncLimiter | nullcontext:
+        if self._per_chat_interval <= 0:
+            return nullcontext()
+        limiter = self._chats.pop(chat_id, None) or AsyncLimiter(1, self._per_chat_interval)
+        self._chats[chat_id] = limiter
+        while len(self._chats) > MAX_CHATS_TRACKED:
+            self._chats.popitem(last=False)
+        return limiter
+
+    async def _wait_for_pause(self) -> None:
+        delay = self._paused_until - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+    async def send_message(self, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> Delivery:
+        for _ in range(MAX_RETRY_AFTER_ROUNDS):
+            try:
+                await self._send_with_retries(chat_id, text, reply_markup)
+            except TelegramRetryAfter as exc:
+                self.stats.retry_after += 1
+                self._paused_until = max(self._paused_until, time.monotonic() + exc.retry_after)
+                log.warning("429 from Telegram: pausing all sends for %ss", exc.retry_after)
+                continue
+            except TelegramForbiddenError:
+                self.stats.blocked += 1
+                return Delivery.BLOCKED
+            except TelegramBadRequest as exc:
+                if "chat not found" in exc.message.lower():
+                    self.stats.blocked += 1
+                    return Delivery.BLOCKED
+                log.error("Telegram refused a message to %s: %s", chat_id, exc.message)
+                self.stats.failed += 1
+                return Delivery.FAILED
+            except (TelegramNetworkError, TelegramServerError) as exc:
+                log.warning("could not reach Telegram for %s after %s attempts: %s", chat_id, self._attempts, exc)
+                self.stats.failed += 1
+                return Delivery.FAILED
+            self.stats.sent += 1
+            return Delivery.SENT
+        self.stats.failed += 1
+        return Delivery.FAILED
+
+    async def _send_with_retries(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
+        retrying = AsyncRetrying(
+            retry=retry_if_exception_type((TelegramNetworkError, TelegramServerError)),
+            wait=wait_exponential(multiplier=self._backoff, max=10),
+            stop=stop_after_attempt(self._attempts),
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                if attempt.retry_state.attempt_number > 1:
+                    self.stats.retried += 1
+                await self._wait_for_pause()
+                async with self._chat_limiter(chat_id), self._global:
+                    await self._wait_for_pause()
+                    await self._bot.send_message(chat_id, text, reply_markup=markup)

@@ -1,0 +1,156 @@
+"""Reminder rows: the schedule, and the claims senders take on due rows.
+
+A sender claims a batch of due rows by setting a lease (`claimed_until`, `claim_token`) in one short
+transaction — on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so concurrent senders take disjoint rows and never
+wait for each other; SQLite has one writer at a time anyway. It then delivers outside any transaction (no
+lock is held during network calls) and completes each row by advancing `next_run_at`, matched on its token.
+A sender that dies leaves leases that run out, and the rows are claimed again: nothing is lost. The one
+window for a duplicate is between Telegram accepting a message and the completion commit — the same window
+a send inside the claiming transaction would have before its commit.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import ReminderSettings, User
+from storage.upsert import upsert
+
+
+class ReminderDTO(BaseModel):
+    model_config = ConfigDict(from_attributes=True, frozen=True)
+
+    user_id: int
+    enabled: bool
+    weekday: int
+    hour: int
+    next_run_at: datetime | None
+    last_sent_at: datetime | None
+    last_nudge_at: datetime | None
+
+
+class DueReminder(BaseModel):
+    """A claimed row with what delivery needs to know about its user."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user_id: int
+    language: str
+    timezone: str
+    weekday: int
+    hour: int
+    next_run_at: datetime
+    last_sent_at: datetime | None
+    last_nudge_at: datetime | None
+    last_seen_at: datetime | None
+    token: str
+
+
+class ReminderRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, user_id: int) -> ReminderDTO | None:
+        row = await self._session.get(ReminderSettings, user_id)
+        return ReminderDTO.model_validate(row) if row else None
+
+    async def save(self, user_id: int, *, enabled: bool, weekday: int, hour: int, next_run_at: datetime | None) -> None:
+        values = {"user_id": user_id, "enabled": enabled, "weekday": weekday, "hour": hour, "next_run_at": next_run_at}
+        statement = upsert(
+            self._session.bind.dialect.name,
+            ReminderSettings.__table__,
+            values,
+            ["user_id"],
+            update=["enabled", "weekday", "hour", "next_run_at"],
+        )
+        await self._session.execute(statement)
+
+    async def set_next_run(self, user_id: int, next_run_at: datetime | None) -> None:
+        await self._session.execute(
+            update(ReminderSettings).where(ReminderSettings.user_id == user_id).values(next_run_at=next_run_at)
+        )
+
+    def _due(self, now: datetime):
+        return and_(
+            ReminderSettings.enabled.is_(True),
+            ReminderSettings.next_run_at.is_not(None),
+            ReminderSettings.next_run_at <= now,
+            or_(ReminderSettings.claimed_until.is_(None), ReminderSettings.claimed_until < now),
+            User.is_active.is_(True),
+        )
+
+    async def claim_due(self, now: datetime, limit: int, lease: timedelta, token: str) -> list[DueReminder]:
+        due = (
+            select(ReminderSettings.user_id)
+            .join(User, User.id == ReminderSettings.user_id)
+            .where(self._due(now))
+            .order_by(ReminderSettings.next_run_at)
+            .limit(limit)
+            .with_for_update(of=ReminderSettings, skip_locked=True)
+        )
+        claimed = (
+            await self._session.scalars(
+                update(ReminderSettings)
+                .where(ReminderSettings.user_id.in_(due.scalar_subquery()))
+                .values(claimed_until=now + lease, claim_token=token)
+                .returning(ReminderSettings.user_id)
+            )
+        ).all()
+        if not claimed:
+            return []
+        rows = await self._session.execute(
+            select(ReminderSettings, User.language, User.timezone, User.last_seen_at)
+            .join(User, User.id == ReminderSettings.user_id)
+            .where(ReminderSettings.user_id.in_(claimed), ReminderSettings.claim_token == token)
+            .order_by(ReminderSettings.next_run_at)
+        )
+        return [
+            DueReminder(
+                user_id=r.user_id,
+                language=language,
+                timezone=timezone,
+                weekday=r.weekday,
+                hour=r.hour,
+                next_run_at=r.next_run_at,
+                last_sent_at=r.last_sent_at,
+                last_nudge_at=r.last_nudge_at,
+                last_seen_at=last_seen,
+                token=token,
+            )
+            for r, language, timezone, last_seen in rows
+        ]
+
+    async def complete(
+        self, user_id: int, token: str, *, next_run_at: datetime, sent_at: datetime | None, nudged: bool
+    ) -> bool:
+        """Release the claim and move the row to its next slot; False if the claim was lost meanwhile."""
+        values: dict = {"next_run_at": next_run_at, "claimed_until": None, "claim_token": None}
+        if sent_at is not None:
+            values["last_sent_at"] = sent_at
+        if nudged:
+            values["last_nudge_at"] = sent_at
+        result = await self._session.execute(
+            update(ReminderSettings)
+            .where(ReminderSettings.user_id == user_id, ReminderSettings.claim_token == token)
+            .values(**values)
+        )
+        return result.rowcount > 0
+
+    async def release(self, user_id: int, token: str, retry_at: datetime) -> None:
+        """Give the row back, due again once `retry_at` passes (a delivery failed for now)."""
+        await self._session.execute(
+            update(ReminderSettings)
+            .where(ReminderSettings.user_id == user_id, ReminderSettings.claim_token == token)
+            .values(claimed_until=retry_at, claim_token=None)
+        )
+
+    async def active_user_ids(self) -> list[int]:
+        """Users a broadcast may reach: active, with a profile."""
+        rows = await self._session.scalars(
+            select(User.id).where(User.is_active.is_(True), User.role_id.is_not(None)).order_by(User.id)
+        )
+        return list(rows)

@@ -1,0 +1,14 @@
+"""Each benchmark runs at a tiny size, so `make bench` keeps working. No timing is asserted here."""
+
+from __future__ import annotations
+
+from bench import reminders
+
+
+async def test_reminder_benchmark_runs_and_counts_right():
+    result = await reminders.run(users=12, rate=500, blocked=2, save=False)
+    figures = result["figures"]
+    assert figures["sent"] == 10
+    assert figures["users with more than one"] == 0
+    assert figures["429 provoked"] == 0
+    assert figures["sent by a second tick"] == 0

@@ -1,0 +1,312 @@
+"""Weekly reminders with an injected clock, a fake Bot API that enforces Telegram's limits, and real databases."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from aiogram import Bot
+from sqlalchemy import select, update
+
+from bot.bootstrap import prepare_storage
+from bot.factory import create_bot
+from bot.i18n import create_i18n
+from bot.sender import Sender
+from handlers.reminders import make_composer
+from services.coaching import CoachService
+from services.reminders import LEASE, RETRY_AFTER_FAILURE, ReminderService
+from services.schedule import reschedule
+from storage.db import create_engine, create_session_pool
+from storage.models import ReminderSettings, RoadmapItem, User
+from storage.users import UserRepo
+from tests.conftest import POSTGRES_URL, TEST_TOKEN
+from tests.fakes.telegram import FakeTelegram
+
+MONDAY = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
+
+
+class Env:
+    def __init__(self, pool, catalog, telegram: FakeTelegram, bot: Bot) -> None:
+        self.pool, self.catalog, self.telegram, self.bot = pool, catalog, telegram, bot
+        self.compose = make_composer(catalog, create_i18n())
+
+    def service(self, sender=None, **kwargs) -> ReminderService:
+        sender = sender or Sender(self.bot, rate=1000, per_chat_interval=0, backoff=0.01)
+        return ReminderService(self.pool, self.catalog, sender, self.compose, **kwargs)
+
+    async def student(
+        self, user_id: int, *, zone="Asia/Almaty", weekday=0, hour=19, language="en", now=MONDAY, seen=None
+    ) -> None:
+        """A student with a backend profile and a weekly slot, last seen at `seen` (default: `now`)."""
+        async with self.pool.begin() as session:
+            user = await UserRepo(session).ensure(user_id, language, zone)
+            await CoachService(session, self.catalog).save_profile(
+                user, role_id="backend", level="junior", city="Almaty", have={"python"}, want=set()
+            )
+            await reschedule(session, user, now, weekday=weekday, hour=hour, enabled=True, zone=zone)
+            await session.execute(update(User).where(User.id == user_id).values(last_seen_at=seen or now))
+
+    def received(self) -> Counter:
+        return Counter(m.chat_id for m in self.telegram.messages.values())
+
+    async def row(self, user_id: int) -> ReminderSettings:
+        async with self.pool() as session:
+            return await session.get(ReminderSettings, user_id)
+
+
+@pytest.fixture
+async def env(engine, session_pool, catalog, parser, settings):
+    await prepare_storage(engine, session_pool, catalog, parser)
+    telegram = FakeTelegram()
+    bot = create_bot(settings, TEST_TOKEN, session=telegram)
+    return Env(session_pool, catalog, telegram, bot)
+
+
+async def test_each_student_is_due_at_their_own_local_hour(env):
+    await env.student(1, zone="Asia/Almaty")  # Monday 19:00 = 14:00 UTC
+    await env.student(2, zone="Europe/Moscow")  # Monday 19:00 = 16:00 UTC
+    await env.student(3, zone="America/New_York")  # Monday 19:00 = Tuesday 00:00 UTC
+    service = env.service()
+    assert (await service.deliver_due(MONDAY + timedelta(hours=13, minutes=59))).sent == 0
+    assert (await service.deliver_due(MONDAY + timedelta(hours=14, minutes=1))).sent == 1
+    assert env.received() == {1: 1}
+    assert (await service.deliver_due(MONDAY + timedelta(hours=16, minutes=1))).sent == 1
+    assert (await service.deliver_due(MONDAY + timedelta(hours=24, minutes=1))).sent == 1
+    assert env.received() == {1: 1, 2: 1, 3: 1}
+
+
+async def test_a_week_is_sent_once_and_the_next_week_is_scheduled(env):
+    await env.student(1)
+    service = env.service()
+    at = MONDAY + timedelta(hours=14, minutes=1)
+    assert (await service.deliver_due(at)).sent == 1
+    assert (await service.deliver_due(at)).sent == 0  # a second tick, a second replica: nothing more
+    assert (await service.deliver_due(at + timedelta(days=3))).sent == 0
+    row = await env.row(1)
+    assert row.next_run_at == MONDAY + timedelta(days=7, hours=14)
+    assert row.last_sent_at == at
+    assert (await service.deliver_due(at + timedelta(days=7))).sent == 1
+    assert env.received() == {1: 2}
+
+
+async def test_the_reminder_shows_the_next_items_progress_and_buttons(env):
+    await env.student(1)
+    await env.service().deliver_due(MONDAY + timedelta(hours=15))
+    [message] = env.telegram.sent_to(1)
+    assert "Your week's next steps" in message.visible
+    assert "0 of" in message.visible and "done, 0 this week" in message.visible
+    assert message.visible.count("▫️") == 3
+    labels = [text for text, _ in message.buttons()]
+    assert {"1 ✅", "1 ⏭", "3 ✅", "😴 Snooze a day", "📋 Roadmap"} <= set(labels)
+
+
+async def test_a_russian_student_gets_a_russian_reminder(env):
+    await env.student(1, language="ru")
+    await env.service().deliver_due(MONDAY + timedelta(hours=15))
+    [message] = env.telegram.sent_to(1)
+    assert "Ваши следующие шаги" in message.visible
+
+
+async def test_a_reminder_missed_while_down_is_sent_once_within_a_day(env):
+    await env.student(1)
+    await env.student(2, zone="Europe/Moscow")  # due 16:00 UTC
+    service = env.service()
+    # The bot was down from Monday noon to Tuesday 15:00 UTC: student 2 is 23 h late, student 1 is 25 h late.
+    counts = await service.deliver_due(MONDAY + timedelta(days=1, hours=15))
+    assert (counts.sent, counts.skipped) == (1, 1)
+    assert env.received() == {2: 1}
+    assert (await env.row(1)).next_run_at == MONDAY + timedelta(days=7, hours=14)  # not lost: next week
+
+
+async def test_snooze_pause_and_resume(env):
+    await env.student(1)
+    service = env.service()
+    async with env.pool.begin() as session:
+        await session.execute(
+            update(ReminderSettings).values(next_run_at=MONDAY + timedelta(days=1, hours=14))
+        )  # snoozed a day
+    assert (await service.deliver_due(MONDAY + timedelta(hours=15))).sent == 0
+    assert (await service.deliver_due(MONDAY + timedelta(days=1, hours=15))).sent == 1
+    async with env.pool.begin() as session:
+        user = await UserRepo(session).get(1)
+        await reschedule(
+            session, user, MONDAY + timedelta(days=2), weekday=0, hour=19, enabled=False, zone=user.timezone
+        )
+    assert (await service.deliver_due(MONDAY + timedelta(days=7, hours=15))).sent == 0  # paused
+    async with env.pool.begin() as session:
+        await reschedule(
+            session, user, MONDAY + timedelta(days=8), weekday=0, hour=19, enabled=True, zone=user.timezone
+        )
+    assert (await env.row(1)).next_run_at == MONDAY + timedelta(days=14, hours=14)
+    assert (await service.deliver_due(MONDAY + timedelta(days=14, hours=15))).sent == 1
+
+
+async def test_one_nudge_after_two_quiet_weeks_then_silence_until_they_return(env):
+    await env.student(1, seen=MONDAY - timedelta(days=15))
+    service = env.service()
+    await service.deliver_due(MONDAY + timedelta(hours=15))
+    [nudge] = env.telegram.sent_to(1)
+    assert "two quiet weeks" in nudge.visible
+    counts = await service.deliver_due(MONDAY + timedelta(days=7, hours=15))  # still quiet: no spam
+    assert (counts.sent, counts.skipped) == (0, 1)
+    async with env.pool.begin() as session:
+        await session.execute(update(User).values(last_seen_at=MONDAY + timedelta(days=10)))  # came back
+    await service.deliver_due(MONDAY + timedelta(days=14, hours=15))
+    latest = env.telegram.sent_to(1)[-1]
+    assert "Your week's next steps" in latest.visible
+    assert env.received() == {1: 2}
+
+
+async def test_ticking_items_counts_as_activity(env):
+    await env.student(1, seen=MONDAY - timedelta(days=20))
+    async with env.pool.begin() as session:
+        await session.execute(
+            update(RoadmapItem)
+            .where(RoadmapItem.position == 0)
+            .values(state="done", done_at=MONDAY - timedelta(days=2))
+        )
+    await env.service().deliver_due(MONDAY + timedelta(hours=15))
+    [message] = env.telegram.sent_to(1)
+    assert "two quiet weeks" not in message.visible
+    assert "streak: 1 wk" in message.visible
+
+
+async def test_a_finished_roadmap_gets_a_congratulation(env):
+    await env.student(1)
+    async with env.pool.begin() as session:
+        await session.execute(update(RoadmapItem).values(state="done", done_at=MONDAY))
+    await env.service().deliver_due(MONDAY + timedelta(hours=15))
+    [message] = env.telegram.sent_to(1)
+    assert "You've done every item on your roadmap!" in message.visible
+
+
+async def test_a_blocked_student_is_marked_inactive_and_skipped_until_they_return(env):
+    await env.student(1)
+    await env.student(2)
+    env.telegram.blocked.add(1)
+    counts = await env.service().deliver_due(MONDAY + timedelta(hours=15))
+    assert (counts.sent, counts.blocked) == (1, 1)
+    async with env.pool() as session:
+        assert not (await session.get(User, 1)).is_active
+    assert (await env.service().deliver_due(MONDAY + timedelta(days=7, hours=15))).blocked == 0  # not retried
+    env.telegram.blocked.clear()
+    async with env.pool.begin() as session:
+        await UserRepo(session).ensure(1, "en", "Asia/Almaty")  # they wrote to the bot again
+    assert (await env.service().deliver_due(MONDAY + timedelta(days=14, hours=15))).sent == 2
+
+
+async def test_a_network_failure_is_retried_and_then_left_for_a_later_tick(env):
+    await env.student(1)
+    service = env.service()
+    env.telegram.fail_next = [(0, "Request timeout error")] * 3  # every attempt of this tick fails
+    counts = await service.deliver_due(MONDAY + timedelta(hours=15))
+    assert (counts.sent, counts.failed) == (0, 1)
+    assert (await service.deliver_due(MONDAY + timedelta(hours=15, minutes=5))).sent == 0  # backing off
+    later = MONDAY + timedelta(hours=15) + RETRY_AFTER_FAILURE + timedelta(minutes=1)
+    assert (await service.deliver_due(later)).sent == 1
+    assert env.received() == {1: 1}
+
+
+async def test_a_passing_5xx_is_retried_at_once(env):
+    await env.student(1)
+    env.telegram.fail_next = [(502, "Bad Gateway")]
+    counts = await env.service().deliver_due(MONDAY + timedelta(hours=15))
+    assert counts.sent == 1
+    assert env.received() == {1: 1}
+
+
+async def test_429_pauses_sending_and_loses_nothing(env):
+    for user_id in range(1, 13):
+        await env.student(user_id)
+    env.telegram.limits = (5, 0)  # Telegram allows 5/s here, the sender tries 50/s
+    sender = Sender(env.bot, rate=50, per_chat_interval=0)
+    counts = await env.service(sender).deliver_due(MONDAY + timedelta(hours=15))
+    assert counts.sent == 12
+    assert env.telegram.too_many > 0 and sender.stats.retry_after == env.telegram.too_many
+    assert env.received() == dict.fromkeys(range(1, 13), 1)
+
+
+async def test_the_sender_within_the_limits_provokes_no_429(env):
+    for user_id in range(1, 31):
+        await env.student(user_id)
+    env.telegram.limits = (20, 1.0)
+    sender = Sender(env.bot, rate=20, per_chat_interval=1.0)
+    counts = await env.service(sender).deliver_due(MONDAY + timedelta(hours=15))
+    assert counts.sent == 30
+    assert env.telegram.too_many == 0
+
+
+async def test_the_per_chat_limit_spaces_messages_to_one_chat(env):
+    env.telegram.limits = (100, 1.0)
+    sender = Sender(env.bot, rate=100, per_chat_interval=1.0)
+    results = await asyncio.gather(*(sender.send_message(7, f"hello {i}") for i in range(3)))
+    assert [r.value for r in results] == ["sent"] * 3
+    assert env.telegram.too_many == 0
+
+
+class CrashingSender(Sender):
+    """Dies (as the process would) when asked to send the (n+1)th message."""
+
+    def __init__(self, bot: Bot, crash_after: int) -> None:
+        super().__init__(bot, rate=1000, per_chat_interval=0)
+        self.left = crash_after
+
+    async def send_message(self, chat_id, text, reply_markup=None):
+        if self.left == 0:
+            raise RuntimeError("killed mid-batch")
+        self.left -= 1
+        return await super().send_message(chat_id, text, reply_markup)
+
+
+async def test_a_crash_midway_then_a_restart_sends_everyone_exactly_once(env):
+    for user_id in range(1, 26):
+        await env.student(user_id)
+    at = MONDAY + timedelta(hours=15)
+    with pytest.raises(ExceptionGroup):
+        await env.service(CrashingSender(env.bot, crash_after=7), batch=10, concurrency=1).deliver_due(at)
+    assert sum(env.received().values()) == 7
+    # The restarted process ticks again: rows it had claimed come back once their lease runs out.
+    service = env.service()
+    await service.deliver_due(at + timedelta(minutes=1))
+    await service.deliver_due(at + LEASE + timedelta(minutes=1))
+    assert env.received() == dict.fromkeys(range(1, 26), 1)
+
+
+async def test_broadcast_reaches_every_active_student_without_moving_schedules(env):
+    for user_id in range(1, 4):
+        await env.student(user_id)
+    async with env.pool.begin() as session:
+        await UserRepo(session).mark_blocked(3)
+    before = (await env.row(1)).next_run_at
+    counts = await env.service().broadcast(MONDAY + timedelta(hours=3))
+    assert counts.sent == 2
+    assert env.received() == {1: 1, 2: 1}
+    assert (await env.row(1)).next_run_at == before
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not POSTGRES_URL, reason="TEST_POSTGRES_URL not set (CI sets it)")
+async def test_two_senders_on_postgres_share_the_work_exactly_once(env, db_url):
+    if not db_url.startswith("postgresql"):
+        pytest.skip("concurrent claims need PostgreSQL")
+    for user_id in range(1, 61):
+        await env.student(user_id)
+    engines = [create_engine(db_url), create_engine(db_url)]  # two processes' connection pools
+    try:
+        services = [
+            ReminderService(create_session_pool(engine), env.catalog, Sender(env.bot, rate=1000, per_chat_interval=0),
+                            env.compose, batch=5)
+            for engine in engines
+        ]  # fmt: skip
+        at = MONDAY + timedelta(hours=15)
+        results = await asyncio.gather(*(service.deliver_due(at) for service in services))
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    assert sum(r.sent for r in results) == 60
+    assert env.received() == dict.fromkeys(range(1, 61), 1)
+    async with env.pool() as session:
+        rows = (await session.scalars(select(ReminderSettings))).all()
+        assert {r.next_run_at for r in rows} == {MONDAY + timedelta(days=7, hours=14)}
