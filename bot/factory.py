@@ -19,6 +19,7 @@ from bot.i18n import UserLanguageMiddleware, create_i18n
 from bot.menu import set_commands
 from bot.middlewares import DbSessionMiddleware, UserMiddleware
 from bot.scheduler import reminder_service, start_scheduler
+from bot.warmup import kept as _response_types_kept  # noqa: F401 - imported for its effect
 from coach.catalog import Catalog
 from coach.skills import SkillParser
 from handlers import get_routers

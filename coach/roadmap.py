@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from coach.catalog import Catalog, Category
+from coach.catalog import Catalog
 from coach.market import MarketSnapshot
 
 TERM_SIZE = 5  # skills per term: five skills with ~3 items each is a semester's side work
@@ -65,7 +65,7 @@ def build_plan(
     role = catalog.role(role_id)
     owned = set(have)
     order = {sid: i for i, sid in enumerate(role.core + role.nice)}
-    is_soft = {sid for sid in catalog.skills if catalog.skills[sid].category is Category.SOFT}
+    is_soft = catalog.soft_ids
 
     reasons: dict[str, Reason] = {}
     for sid in role.core:

@@ -82,11 +82,14 @@ class CoachService:
     async def cities(self) -> list[str]:
         return await self._market.cities()
 
-    async def roadmap(self, profile: Profile, now: datetime | None = None) -> Roadmap:
-        """Everything the roadmap, gap and progress views show, read once."""
+    async def roadmap(
+        self, profile: Profile, now: datetime | None = None, market: MarketSnapshot | None = None
+    ) -> Roadmap:
+        """Everything the roadmap, gap and progress views show, read once. A caller serving many students
+        (the reminder run) passes the role's market snapshot in, read once per role."""
         assert profile.user.role_id is not None
         now = now or datetime.now(UTC)
-        market = await self._market.snapshot(profile.user.role_id)
+        market = market or await self._market.snapshot(profile.user.role_id)
         items = await self._roadmap.items(profile.user.id)
         plan = build_plan(self._catalog, profile.user.role_id, profile.have, profile.want, market)
         # A skill whose every action item is done counts as had: the gap is re-scored as items are ticked.

@@ -20,6 +20,7 @@ from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.catalog import Catalog
+from coach.market import MarketSnapshot
 from coach.schedule import LATE_LIMIT, Schedule, is_dormant, is_too_late, needs_nudge, next_run
 from services.coaching import CoachService, Roadmap
 from storage.reminders import DueReminder, ReminderRepo
@@ -88,9 +89,11 @@ class ReminderService:
         self._batch = batch
         self._slots = asyncio.Semaphore(concurrency)
         self._lease = lease
+        self._markets: dict[str, MarketSnapshot] = {}
 
     async def deliver_due(self, now: datetime) -> RunCounts:
         """Deliver every reminder due at `now`; claims are per batch, so several senders can share the work."""
+        self._markets.clear()  # one snapshot per role per run: the market does not change between students
         counts = RunCounts()
         token = uuid.uuid4().hex
         while True:
@@ -142,7 +145,11 @@ class ReminderService:
     async def _roadmap(self, session: AsyncSession, user: UserDTO) -> Roadmap | None:
         service = CoachService(session, self._catalog)
         profile = await service.profile(user)
-        return await service.roadmap(profile) if profile.complete else None
+        if not profile.complete or user.role_id is None:
+            return None
+        if user.role_id not in self._markets:
+            self._markets[user.role_id] = await service.market(user.role_id)
+        return await service.roadmap(profile, market=self._markets[user.role_id])
 
     async def _complete(self, row: DueReminder, next_at: datetime, *, sent_at: datetime | None, nudged: bool) -> None:
         async with self._pool.begin() as session:
@@ -153,6 +160,7 @@ class ReminderService:
 
     async def broadcast(self, now: datetime) -> RunCounts:
         """A reminder to every active user now, leaving everyone's schedule as it is (operators' tool)."""
+        self._markets.clear()
         counts = RunCounts()
         async with self._pool() as session:
             user_ids = await ReminderRepo(session).active_user_ids()

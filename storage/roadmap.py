@@ -11,6 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coach.progress import Item, ItemState
 from storage.models import RoadmapItem
 
+_COLUMNS = (
+    RoadmapItem.id,
+    RoadmapItem.skill_id,
+    RoadmapItem.action_no,
+    RoadmapItem.position,
+    RoadmapItem.state,
+    RoadmapItem.done_at,
+)
+
 
 def _item(row: RoadmapItem) -> Item:
     return Item(row.id, row.skill_id, row.action_no, row.position, ItemState(row.state), row.done_at)
@@ -21,10 +30,11 @@ class RoadmapRepo:
         self._session = session
 
     async def items(self, user_id: int) -> list[Item]:
-        rows = await self._session.scalars(
-            select(RoadmapItem).where(RoadmapItem.user_id == user_id).order_by(RoadmapItem.position)
+        # Plain rows, not ORM objects: a roadmap has ~100 items and is read on every view and reminder.
+        rows = await self._session.execute(
+            select(*_COLUMNS).where(RoadmapItem.user_id == user_id).order_by(RoadmapItem.position)
         )
-        return [_item(row) for row in rows]
+        return [Item(i, skill, no, pos, ItemState(state), done_at) for i, skill, no, pos, state, done_at in rows]
 
     async def get(self, user_id: int, item_id: int) -> Item | None:
         row = await self._session.scalar(

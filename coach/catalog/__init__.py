@@ -10,7 +10,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from types import MappingProxyType
@@ -95,6 +95,10 @@ class Catalog:
 
     def soft_skills(self) -> list[Skill]:
         return [s for s in self.skills.values() if s.category is Category.SOFT]
+
+    @cached_property
+    def soft_ids(self) -> frozenset[str]:
+        return frozenset(s.id for s in self.soft_skills())
 
     def prerequisites_first(self, skill_ids: Iterable[str]) -> list[str]:
         """All given skills and their transitive prerequisites, each after what it requires."""
