@@ -1,10 +1,12 @@
-"""Command line: `python -m bot [run | remind --due|--all | skills parse TEXT | db upgrade|downgrade|current]`."""
+"""Command line: `python -m bot [run | chat | remind --due|--all | skills parse TEXT | db ...]` (see --help)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -32,6 +34,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     parse.add_argument("text", nargs="+", help='skills as a student writes them, e.g. "Basic Python, PosgreSQL"')
     parse.add_argument("--lang", choices=["en", "ru"], default="en", help="language of the skill names")
+
+    chat = commands.add_parser(
+        "chat", help="talk to the coach in this terminal: no Telegram, no token (a local SQLite file)"
+    )
+    chat.add_argument("--lang", choices=["en", "ru"], default=None, help="your language (default: from $LANG)")
+    chat.add_argument(
+        "--database",
+        default=None,
+        help="database URL for the chat (default: sqlite+aiosqlite:///data/terminal-chat.sqlite3)",
+    )
 
     remind = commands.add_parser("remind", help="deliver reminders now and exit (needs BOT_TOKEN)")
     which = remind.add_mutually_exclusive_group(required=True)
@@ -102,10 +114,29 @@ def _token(settings: Settings) -> str | None:
 
 def _run(settings: Settings) -> int:
     if (token := _token(settings)) is None:
+        if sys.stdin.isatty() and sys.stdout.isatty() and _ask("Try the coach in this terminal instead? [Y/n] "):
+            return _chat(argparse.Namespace(lang=None, database=None), settings)
         return EXIT_USAGE
     from bot.runners import run_polling
 
     asyncio.run(run_polling(settings, token))
+    return 0
+
+
+def _ask(question: str) -> bool:
+    try:
+        return input(question).strip().lower() in {"", "y", "yes", "д", "да"}
+    except EOFError:
+        return False
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.runners import CHAT_DATABASE_URL, run_chat
+
+    language = args.lang or ("ru" if os.environ.get("LANG", "").lower().startswith(("ru", "kk")) else "en")
+    setup_logging("WARNING")  # the conversation is the output; warnings still reach stderr
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C leaves the chat like Ctrl+D
+        asyncio.run(run_chat(settings, language, args.database or CHAT_DATABASE_URL))
     return 0
 
 
@@ -129,6 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_db(args, settings))
     if args.command == "remind":
         return _remind(args, settings)
+    if args.command == "chat":
+        return _chat(args, settings)
     return _run(settings)
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import sys
 from datetime import UTC, datetime
 
 from bot.bootstrap import prepare_storage
 from bot.config import Settings
+from bot.console import ConsoleSession, chat
 from bot.factory import create_bot, create_dispatcher
 from bot.i18n import create_i18n
 from bot.scheduler import reminder_service
@@ -33,6 +35,31 @@ async def remind_once(settings: Settings, token: str, everyone: bool) -> RunCoun
         return counts
     finally:
         await bot.session.close()
+        await engine.dispose()
+
+
+CHAT_DATABASE_URL = "sqlite+aiosqlite:///data/terminal-chat.sqlite3"
+CONSOLE_TOKEN = "1:terminal-chat-no-telegram-involved"  # well-formed, never sent anywhere
+
+
+async def run_chat(settings: Settings, language: str, database_url: str = CHAT_DATABASE_URL) -> None:
+    """The coach in this terminal: the same dispatcher, a console instead of Telegram, a local SQLite file."""
+    settings = settings.model_copy(update={"database_url": database_url, "reminders": False, "redis_url": None})
+    catalog = default_catalog()
+    engine = create_engine(database_url)
+    pool = create_session_pool(engine)
+    ansi = sys.stdout.isatty()
+    session = ConsoleSession(sys.stdout, ansi)
+    bot = create_bot(settings, CONSOLE_TOKEN, session=session)
+    try:
+        await prepare_storage(engine, pool, catalog, SkillParser(catalog))
+        dp = create_dispatcher(settings=settings, session_pool=pool, catalog=catalog)
+        await dp.emit_startup(bot=bot, dispatcher=dp, **dp.workflow_data)
+        try:
+            await chat(dp, bot, session, language)
+        finally:
+            await dp.emit_shutdown(bot=bot, dispatcher=dp, **dp.workflow_data)
+    finally:
         await engine.dispose()
 
 
