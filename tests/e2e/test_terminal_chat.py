@@ -42,12 +42,13 @@ def test_a_newcomer_reaches_a_ticked_item_in_the_terminal(tmp_path):
 
 
 def test_the_chat_speaks_russian_and_keeps_state_between_runs(tmp_path):
-    first = chat(["/start", "1", "2"], tmp_path, "--lang", "ru")
-    assert "Шаг 2 из 5" in first.stdout
+    first = chat(["/start", "1", "2"], tmp_path, "--lang", "ru")  # role, level: now at the city step
+    assert "Шаг 3 из 5" in first.stdout
     # A new process: its buttons are not on screen any more, so "1" is plain text, and the bot answers
-    # with the step the conversation was at — the level step, saved in the database.
+    # with the step the conversation was at — the city step, saved in the database.
     second = chat(["1", "/cancel"], tmp_path, "--lang", "ru")
-    assert "Шаг 2 из 5" in second.stdout
+    assert "Выберите вариант кнопками ниже" in second.stdout
+    assert "Шаг 3 из 5" in second.stdout
     assert "Отменено" in second.stdout
 
 
