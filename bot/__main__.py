@@ -108,7 +108,8 @@ def _token(settings: Settings) -> str | None:
     except TokenProblem as problem:
         print(problem, file=sys.stderr)
         return None
-    setup_logging(settings.log_level, secrets=[token, settings.database_password() or ""])
+    webhook_secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    setup_logging(settings.log_level, secrets=[token, settings.database_password() or "", webhook_secret])
     return token
 
 
@@ -117,9 +118,9 @@ def _run(settings: Settings) -> int:
         if sys.stdin.isatty() and sys.stdout.isatty() and _ask("Try the coach in this terminal instead? [Y/n] "):
             return _chat(argparse.Namespace(lang=None, database=None), settings)
         return EXIT_USAGE
-    from bot.runners import run_polling
+    from bot.runners import run_polling, run_webhook
 
-    asyncio.run(run_polling(settings, token))
+    asyncio.run(run_webhook(settings, token) if settings.webhook_url else run_polling(settings, token))
     return 0
 
 

@@ -5,12 +5,13 @@ Every field is documented one by one in `.env.example`; keep the two in step (a 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aiogram.utils.token import TokenValidationError, validate_token
-from pydantic import AnyHttpUrl, Field, SecretStr, field_validator
+from pydantic import AnyHttpUrl, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -32,12 +33,17 @@ class Settings(BaseSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     default_timezone: str = "Asia/Almaty"
     log_level: str = Field(default="INFO", pattern=r"(?i)^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$")
+    webhook_url: AnyHttpUrl | None = None
+    webhook_path: str = Field(default="/telegram/webhook", pattern=r"^/[A-Za-z0-9_/.-]*$")
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
     reminders: bool = True
     reminder_tick_seconds: float = Field(default=60.0, gt=0)
     send_rate: float = Field(default=30.0, gt=0)
     send_per_chat_interval: float = Field(default=1.0, ge=0)
 
-    @field_validator("bot_token", "redis_url", "telegram_api_url", mode="before")
+    @field_validator("bot_token", "redis_url", "telegram_api_url", "webhook_url", "webhook_secret", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -74,6 +80,19 @@ class Settings(BaseSettings):
         except TokenValidationError:
             raise TokenProblem(f"BOT_TOKEN does not look like a bot token (123456:ABC...): {how}.") from None
         return token
+
+    @model_validator(mode="after")
+    def _webhook_needs_a_secret(self) -> Settings:
+        if self.webhook_url is None:
+            return self
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret):
+            raise ValueError("WEBHOOK_SECRET is required with WEBHOOK_URL: 16-256 characters of A-Z, a-z, 0-9, _ and -")
+        return self
+
+    def webhook_endpoint(self) -> str:
+        assert self.webhook_url is not None
+        return str(self.webhook_url).rstrip("/") + self.webhook_path
 
     def database_password(self) -> str | None:
         """The password inside DATABASE_URL, so logging can keep it out of every line."""

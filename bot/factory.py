@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.i18n import UserLanguageMiddleware, create_i18n
 from bot.menu import set_commands
 from bot.middlewares import DbSessionMiddleware, UserMiddleware
+from bot.observability import Metrics, UpdateLogMiddleware
 from bot.scheduler import reminder_service, start_scheduler
 from bot.warmup import kept as _response_types_kept  # noqa: F401 - imported for its effect
 from coach.catalog import Catalog
@@ -53,12 +54,13 @@ async def _on_startup(
     settings: Settings,
     catalog: Catalog,
     session_pool: async_sessionmaker[AsyncSession],
+    metrics: Metrics,
 ) -> None:
     me = await bot.get_me()
     await set_commands(bot, i18n)
     if settings.reminders:
         service = reminder_service(bot, settings, session_pool, catalog, i18n)
-        dispatcher["scheduler"] = start_scheduler(service, settings.reminder_tick_seconds)
+        dispatcher["scheduler"] = start_scheduler(service, settings.reminder_tick_seconds, metrics)
     log.info("bot started: @%s (id %s)", me.username, me.id)
 
 
@@ -81,10 +83,18 @@ def create_dispatcher(
         storage, events_isolation = create_fsm(settings, session_pool)
     dp = Dispatcher(storage=storage, events_isolation=events_isolation or SimpleEventIsolation())
     i18n = create_i18n()
+    metrics = Metrics()
     dp.workflow_data.update(
-        settings=settings, catalog=catalog, parser=SkillParser(catalog), session_pool=session_pool, i18n=i18n
+        settings=settings,
+        catalog=catalog,
+        parser=SkillParser(catalog),
+        session_pool=session_pool,
+        i18n=i18n,
+        metrics=metrics,
     )
-    # Order matters: the session exists before the user is loaded, the user before the language is chosen.
+    # Order matters: timing wraps everything; the session exists before the user is loaded, the user before
+    # the language is chosen.
+    dp.update.outer_middleware(UpdateLogMiddleware(metrics))
     dp.update.outer_middleware(DbSessionMiddleware(session_pool))
     dp.update.outer_middleware(UserMiddleware(settings.default_timezone))
     UserLanguageMiddleware(i18n).setup(dp)

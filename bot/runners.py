@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 import sys
 from datetime import UTC, datetime
+
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+from sqlalchemy import text
 
 from bot.bootstrap import prepare_storage
 from bot.config import Settings
@@ -61,6 +67,69 @@ async def run_chat(settings: Settings, language: str, database_url: str = CHAT_D
             await dp.emit_shutdown(bot=bot, dispatcher=dp, **dp.workflow_data)
     finally:
         await engine.dispose()
+
+
+async def run_webhook(settings: Settings, token: str) -> None:
+    """Serve updates over HTTPS (behind a proxy) at WEBHOOK_PATH; several replicas can share one bot.
+
+    Each update is handled inside its request (not in the background), so aiohttp's graceful shutdown on
+    SIGTERM — stop accepting, wait for requests in flight — never drops an update Telegram was told we took.
+    """
+    catalog = default_catalog()
+    engine = create_engine(settings.database_url)
+    pool = create_session_pool(engine)
+    await prepare_storage(engine, pool, catalog, SkillParser(catalog))
+    bot = create_bot(settings, token)
+    dp = create_dispatcher(settings=settings, session_pool=pool, catalog=catalog)
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    metrics = dp.workflow_data["metrics"]
+
+    async def healthz(_: web.Request) -> web.Response:
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception:
+            log.exception("health check: the database does not answer")
+            return web.Response(status=503, text="database unavailable\n")
+        return web.Response(text="ok\n")
+
+    async def metrics_page(_: web.Request) -> web.Response:
+        return web.Response(body=metrics.render(), content_type="text/plain", charset="utf-8")
+
+    async def register_webhook(_: web.Application) -> None:
+        await bot.set_webhook(
+            settings.webhook_endpoint(),
+            secret_token=secret,
+            allowed_updates=dp.resolve_used_update_types(),
+            drop_pending_updates=False,  # those are real students' messages
+        )
+
+    async def close_storage(_: web.Application) -> None:
+        await dp.storage.close()
+        await engine.dispose()
+
+    app = web.Application()
+    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret, handle_in_background=False).register(
+        app, path=settings.webhook_path
+    )
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics_page)
+    setup_application(app, dp, bot=bot)
+    app.on_startup.append(register_webhook)
+    app.on_cleanup.append(close_storage)
+    runner = web.AppRunner(app, shutdown_timeout=30)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
+    await site.start()
+    log.info("webhook listening on %s:%s%s", settings.webhook_host, settings.webhook_port, settings.webhook_path)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signame in ("SIGINT", "SIGTERM"):
+        loop.add_signal_handler(getattr(signal, signame), stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()  # stops accepting, finishes requests in flight, runs the shutdown hooks
 
 
 async def run_polling(settings: Settings, token: str) -> None:

@@ -9,6 +9,7 @@ time, and coalesces ticks missed while the loop was busy.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime
 
 from aiogram import Bot
@@ -17,6 +18,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.observability import Metrics
 from bot.sender import Sender
 from coach.catalog import Catalog
 from handlers.reminders import make_composer
@@ -33,11 +35,18 @@ def reminder_service(
     return ReminderService(pool, catalog, sender, make_composer(catalog, i18n))
 
 
-def start_scheduler(service: ReminderService, every_seconds: float) -> AsyncIOScheduler:
+def start_scheduler(service: ReminderService, every_seconds: float, metrics: Metrics | None = None) -> AsyncIOScheduler:
     async def tick() -> None:
+        started = time.perf_counter()
         counts = await service.deliver_due(datetime.now(UTC))
+        if metrics is not None:
+            metrics.reminders.inc(counts.sent)
+            metrics.blocked.inc(counts.blocked)
         if counts.sent or counts.failed or counts.blocked or counts.skipped:
-            log.info("reminder batch: %s", counts)
+            log.info(
+                "reminder batch sent=%s skipped=%s failed=%s blocked=%s seconds=%.1f",
+                counts.sent, counts.skipped, counts.failed, counts.blocked, time.perf_counter() - started,
+            )  # fmt: skip
 
     scheduler = AsyncIOScheduler(timezone=UTC)
     scheduler.add_job(

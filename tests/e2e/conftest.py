@@ -27,6 +27,10 @@ class BotProcess:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    async def exited(self, timeout: float = 30) -> int:
+        """Wait for the process to end by itself."""
+        return await asyncio.wait_for(self.process.wait(), timeout)
+
     async def stop(self, sig: int = signal.SIGTERM, timeout: float = 15) -> int:
         if self.process.returncode is None:
             self.process.send_signal(sig)

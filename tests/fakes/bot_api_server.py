@@ -45,6 +45,7 @@ class FakeBotApiServer:
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     commands: dict[str | None, list[dict[str, str]]] = field(default_factory=dict)
     callback_answers: list[dict[str, Any]] = field(default_factory=list)
+    webhook: dict[str, Any] | None = None
     refused: list[str] = field(default_factory=list)
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(5000))
@@ -175,7 +176,17 @@ class FakeBotApiServer:
         return {"id": BOT_ID, "is_bot": True, "first_name": "Career Coach", "username": "career_coach_bot"}
 
     async def _m_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = None
         return True
+
+    async def _m_setWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = params
+        return True
+
+    def update_payload(self, user_id: int, text: str, language_code: str = "en") -> dict[str, Any]:
+        """A message update as Telegram would post it to a webhook."""
+        self.push_text(user_id, text, language_code)
+        return self.updates.pop()
 
     async def _m_setMyCommands(self, params: dict[str, Any]) -> bool:
         self.commands[params.get("language_code")] = params["commands"]
