@@ -38,7 +38,9 @@ def reminder_service(
 def start_scheduler(service: ReminderService, every_seconds: float, metrics: Metrics | None = None) -> AsyncIOScheduler:
     async def tick() -> None:
         started = time.perf_counter()
-        counts = await service.deliver_due(datetime.now(UTC))
+        counts = await service.deliver_due_as_sender(datetime.now(UTC))
+        if counts is None:
+            return  # another replica is sending
         if metrics is not None:
             metrics.reminders.inc(counts.sent)
             metrics.blocked.inc(counts.blocked)

@@ -23,6 +23,7 @@ from coach.catalog import Catalog
 from coach.market import MarketSnapshot
 from coach.schedule import LATE_LIMIT, Schedule, is_dormant, is_too_late, needs_nudge, next_run
 from services.coaching import CoachService, Roadmap
+from storage.locks import REMINDER_SENDER, exclusive
 from storage.reminders import DueReminder, ReminderRepo
 from storage.users import UserDTO, UserRepo
 
@@ -90,6 +91,12 @@ class ReminderService:
         self._slots = asyncio.Semaphore(concurrency)
         self._lease = lease
         self._markets: dict[str, MarketSnapshot] = {}
+
+    async def deliver_due_as_sender(self, now: datetime) -> RunCounts | None:
+        """`deliver_due`, by one replica at a time: Telegram's send limit is per bot, not per process, so
+        with N replicas one of them sends (at the full rate) and the others skip the tick. None: skipped."""
+        async with exclusive(self._pool.kw["bind"], REMINDER_SENDER) as sender:
+            return await self.deliver_due(now) if sender else None
 
     async def deliver_due(self, now: datetime) -> RunCounts:
         """Deliver every reminder due at `now`; claims are per batch, so several senders can share the work."""

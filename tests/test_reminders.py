@@ -310,3 +310,25 @@ async def test_two_senders_on_postgres_share_the_work_exactly_once(env, db_url):
     async with env.pool() as session:
         rows = (await session.scalars(select(ReminderSettings))).all()
         assert {r.next_run_at for r in rows} == {MONDAY + timedelta(days=7, hours=14)}
+
+
+async def test_only_one_replica_sends_at_a_time(env, db_url):
+    from storage.locks import REMINDER_SENDER, exclusive
+
+    for user_id in range(1, 4):
+        await env.student(user_id)
+    at = MONDAY + timedelta(hours=15)
+    engine = env.pool.kw["bind"]
+    if engine.dialect.name != "postgresql":
+        async with exclusive(engine, REMINDER_SENDER) as held:
+            assert held  # one process on SQLite: always the sender
+        assert (await env.service().deliver_due_as_sender(at)).sent == 3
+        return
+    other = create_engine(db_url)  # another replica
+    try:
+        async with exclusive(other, REMINDER_SENDER) as held:
+            assert held
+            assert await env.service().deliver_due_as_sender(at) is None  # this tick belongs to the other
+        assert (await env.service().deliver_due_as_sender(at)).sent == 3
+    finally:
+        await other.dispose()

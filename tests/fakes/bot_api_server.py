@@ -86,6 +86,12 @@ class FakeBotApiServer:
 
     def push_click(self, user_id: int, message: ServerMessage, label: str, language_code: str = "en") -> str:
         """Press the button labelled `label` (exact, else containing it) on `message`; returns its data."""
+        update = self.click_payload(user_id, message, label, language_code)
+        self._push({"callback_query": update["callback_query"]})
+        return update["callback_query"]["data"]
+
+    def click_payload(self, user_id: int, message: ServerMessage, label: str, language_code: str = "en") -> dict:
+        """The callback_query update pressing `label` on `message` makes, as a webhook would receive it."""
         buttons = message.buttons()
         data = next((d for t, d in buttons if t == label), None) or next((d for t, d in buttons if label in t), None)
         if data is None:
@@ -98,8 +104,7 @@ class FakeBotApiServer:
             "data": data,
             "message": {**self._as_message(message), "chat": {"id": user_id, "type": "private"}},
         }
-        self._push({"callback_query": query})
-        return data
+        return {"update_id": next(self._update_ids), "callback_query": query}
 
     def _push(self, payload: dict[str, Any]) -> None:
         self.updates.append({"update_id": next(self._update_ids), **payload})
