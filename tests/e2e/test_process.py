@@ -40,3 +40,24 @@ async def test_the_database_is_created_and_migrated_on_start(api, start_bot, tmp
     await api.wait_for(lambda: any(method == "getUpdates" for method, _ in api.calls))
     assert (tmp_path / "e2e.sqlite3").exists()
     assert await bot.stop() == 0
+
+
+async def test_the_fake_server_takes_documents_over_real_http(api):
+    """sendDocument as aiogram uploads it (multipart), for the report feature to build on."""
+    from aiogram import Bot
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.client.telegram import TelegramAPIServer
+    from aiogram.types import BufferedInputFile
+
+    from tests.e2e.conftest import TOKEN
+
+    session = AiohttpSession(api=TelegramAPIServer.from_base(f"http://127.0.0.1:{api.port}"))
+    bot = Bot(TOKEN, session=session)
+    try:
+        sent = await bot.send_document(
+            5, BufferedInputFile(b"# Roles and Skills Analysis\n", "report.md"), caption="hi"
+        )
+    finally:
+        await session.close()
+    assert sent.document.file_name == "report.md"
+    assert api.documents == [(5, "report.md", 28)]

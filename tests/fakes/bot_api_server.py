@@ -46,6 +46,7 @@ class FakeBotApiServer:
     commands: dict[str | None, list[dict[str, str]]] = field(default_factory=dict)
     callback_answers: list[dict[str, Any]] = field(default_factory=list)
     webhook: dict[str, Any] | None = None
+    documents: list[tuple[int, str, int]] = field(default_factory=list)  # (chat, file name, bytes)
     refused: list[str] = field(default_factory=list)
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(5000))
@@ -218,6 +219,25 @@ class FakeBotApiServer:
         message = ServerMessage(chat_id, next(self._message_ids), text, markup)
         self.messages[(chat_id, message.message_id)] = message
         return self._as_message(message)
+
+    async def _m_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        document = params.get("document")
+        if not isinstance(document, dict) or not document.get("size"):
+            raise BadRequest("Bad Request: there is no document in the request")
+        caption = str(params.get("caption") or "")
+        if caption:
+            check_text(caption, params.get("parse_mode"), limit=1024)
+        chat_id = int(params["chat_id"])
+        message = ServerMessage(chat_id, next(self._message_ids), caption or f"📎 {document['filename']}")
+        self.messages[(chat_id, message.message_id)] = message
+        self.documents.append((chat_id, document["filename"], document["size"]))
+        result = self._as_message(message)
+        result["document"] = {
+            "file_id": f"f{message.message_id}",
+            "file_unique_id": "u",
+            "file_name": document["filename"],
+        }
+        return result
 
     async def _m_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
         self.callback_answers.append(params)
