@@ -222,6 +222,8 @@ class FakeBotApiServer:
 
     async def _m_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
         document = params.get("document")
+        if isinstance(document, str) and document.startswith("attach://"):  # how aiogram uploads files
+            document = params.get(document.removeprefix("attach://"))
         if not isinstance(document, dict) or not document.get("size"):
             raise BadRequest("Bad Request: there is no document in the request")
         caption = str(params.get("caption") or "")
