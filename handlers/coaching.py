@@ -75,26 +75,32 @@ async def progress(
         await target.answer(text, reply_markup=keyboards.main_menu())
 
 
+async def tick_and_answer(
+    callback: CallbackQuery, service: CoachService, user: UserDTO, item_id: int, state: ItemState | None
+) -> bool:
+    """Set one of the user's items to `state` and answer the press; True when something changed (the caller
+    re-renders). Another user's item, a forged id or a repeated press change nothing and say so."""
+    item, changed = await service.tick(user, item_id, state) if state else (None, False)
+    if item is None:
+        await callback.answer(_("That item isn't on your roadmap (any more). Send /roadmap for the current one."))
+        return False
+    if not changed:
+        await callback.answer(_("Already marked."))
+        return False
+    done = {ItemState.DONE: _("Done ✅ Nice work!"), ItemState.SKIPPED: _("Skipped ⏭"), ItemState.OPEN: _("Undone ↩")}
+    await callback.answer(done[item.state])
+    return True
+
+
 async def tick(
     callback: CallbackQuery, callback_data: ItemCb, user: UserDTO, session: AsyncSession, catalog: Catalog, lang: str
 ) -> None:
     """Done / skip / undo on a roadmap message: owner-checked, idempotent, edited in place."""
-    state = _STATES.get(callback_data.state)
     service = CoachService(session, catalog)
-    item, changed = await service.tick(user, callback_data.item, state) if state else (None, False)
-    if item is None:
-        await callback.answer(_("That item isn't on your roadmap (any more). Send /roadmap for the current one."))
-        return
-    if not changed:
-        await callback.answer(_("Already marked."))
+    if not await tick_and_answer(callback, service, user, callback_data.item, _STATES.get(callback_data.state)):
         return
     profile = await service.profile(user)
     view = views.roadmap_page(catalog, profile, await service.roadmap(profile), callback_data.page, lang)
-    await callback.answer(
-        {ItemState.DONE: _("Done ✅ Nice work!"), ItemState.SKIPPED: _("Skipped ⏭"), ItemState.OPEN: _("Undone ↩")}[
-            state
-        ]
-    )
     await show(callback, view.text, view.markup)
 
 

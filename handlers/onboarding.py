@@ -129,6 +129,18 @@ async def step(
     await state.update_data(msg=message_id)
 
 
+async def advance(
+    target: Target, state: FSMContext, user: UserDTO, service: CoachService, catalog: Catalog, lang: str,
+    next_state: State, **answer: Any,
+) -> None:  # fmt: skip
+    """Record this step's answer; /profile edits save right away, onboarding goes on to `next_state`."""
+    data = await state.update_data(**answer)
+    if data.get("mode") == "edit":
+        await finish(target, state, user, service, catalog, lang)
+    else:
+        await step(target, state, next_state, catalog, service, lang)
+
+
 # -- start and the role ------------------------------------------------------------------------------
 
 
@@ -172,12 +184,8 @@ async def choose_role(
         await callback.answer(_("I don't know that role any more — please pick again."))
         return
     await callback.answer()
-    service = CoachService(session, catalog)
-    data = await state.update_data(role=callback_data.role, suggested=None)
-    if data.get("mode") == "edit":
-        await finish(callback, state, user, service, catalog, lang)
-        return
-    await step(callback, state, Onboarding.level, catalog, service, lang)
+    await advance(callback, state, user, CoachService(session, catalog), catalog, lang, Onboarding.level,
+                  role=callback_data.role, suggested=None)  # fmt: skip
 
 
 async def unsure(
@@ -224,12 +232,8 @@ async def choose_level(
         await callback.answer(_("That option is no longer available."))
         return
     await callback.answer()
-    service = CoachService(session, catalog)
-    data = await state.update_data(level=callback_data.level)
-    if data.get("mode") == "edit":
-        await finish(callback, state, user, service, catalog, lang)
-        return
-    await step(callback, state, Onboarding.city, catalog, service, lang)
+    await advance(callback, state, user, CoachService(session, catalog), catalog, lang, Onboarding.city,
+                  level=callback_data.level)  # fmt: skip
 
 
 async def choose_city(
@@ -241,12 +245,8 @@ async def choose_city(
         await callback.answer(_("That option is no longer available."))
         return
     await callback.answer()
-    service = CoachService(session, catalog)
-    data = await state.update_data(city=city.name if city else callback_data.city)
-    if data.get("mode") == "edit":
-        await finish(callback, state, user, service, catalog, lang)
-        return
-    await step(callback, state, Onboarding.skills, catalog, service, lang)
+    await advance(callback, state, user, CoachService(session, catalog), catalog, lang, Onboarding.skills,
+                  city=city.name if city else callback_data.city)  # fmt: skip
 
 
 # -- skills ------------------------------------------------------------------------------------------

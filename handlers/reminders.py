@@ -16,6 +16,7 @@ from coach.catalog import Catalog
 from coach.progress import Item, ItemState
 from handlers import views
 from handlers.callbacks import MenuCb, RemItemCb, SnoozeCb
+from handlers.coaching import tick_and_answer
 from handlers.ui import show
 from services.coaching import CoachService, Roadmap
 from services.reminders import ReminderMessage
@@ -108,14 +109,8 @@ async def tick_on_reminder(
 ) -> None:
     state = {"d": ItemState.DONE, "s": ItemState.SKIPPED}.get(callback_data.state)
     service = CoachService(session, catalog)
-    item, changed = await service.tick(user, callback_data.item, state) if state else (None, False)
-    if item is None:
-        await callback.answer(_("That item isn't on your roadmap (any more). Send /roadmap for the current one."))
+    if not await tick_and_answer(callback, service, user, callback_data.item, state):
         return
-    if not changed:
-        await callback.answer(_("Already marked."))
-        return
-    await callback.answer(_("Done ✅ Nice work!") if state is ItemState.DONE else _("Skipped ⏭"))
     profile = await service.profile(user)
     roadmap = await service.roadmap(profile)
     wanted = [int(part) for part in callback_data.shown.split(".") if part.isdigit()]

@@ -5,43 +5,13 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
 
-from bot.bootstrap import prepare_storage
-from coach.catalog import default_catalog
-from coach.skills import SkillParser
-from services.coaching import CoachService
-from services.schedule import reschedule
-from storage.db import create_engine, create_session_pool
-from storage.models import ReminderSettings
-from storage.users import UserRepo
 from tests.e2e.conftest import ROOT, TOKEN
+from tests.e2e.seeding import seed_students
 
 pytestmark = pytest.mark.e2e
-
-
-async def seed(url: str, due: list[int], later: list[int]) -> None:
-    catalog = default_catalog()
-    engine = create_engine(url)
-    pool = create_session_pool(engine)
-    await prepare_storage(engine, pool, catalog, SkillParser(catalog))
-    now = datetime.now(UTC)
-    async with pool.begin() as session:
-        for user_id in due + later:
-            user = await UserRepo(session).ensure(user_id, "en", "Asia/Almaty")
-            await CoachService(session, catalog).save_profile(
-                user, role_id="qa", level="intern", city="Almaty", have={"sql"}, want=set()
-            )
-            await reschedule(session, user, now, weekday=0, hour=19, enabled=True, zone=user.timezone)
-        await session.execute(
-            update(ReminderSettings)
-            .where(ReminderSettings.user_id.in_(due))
-            .values(next_run_at=now - timedelta(minutes=5))
-        )
-    await engine.dispose()
 
 
 async def remind(api, url: str, *args: str) -> tuple[int, str, str]:
@@ -62,7 +32,7 @@ async def remind(api, url: str, *args: str) -> tuple[int, str, str]:
 
 async def test_remind_due_then_all(api, tmp_path):
     url = f"sqlite+aiosqlite:///{tmp_path / 'remind.sqlite3'}"
-    await seed(url, due=[11, 12], later=[13])
+    await seed_students(url, due=[11, 12], later=[13])
     code, out, err = await remind(api, url, "--due")
     assert code == 0, err
     assert out.strip() == "sent 2, skipped 0, failed 0, blocked 0"

@@ -4,22 +4,13 @@ them, and a week of reminders that each student gets exactly once. Runs where CI
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
 
 import aiohttp
 import pytest
 from redis.asyncio import Redis
-from sqlalchemy import update
 
-from bot.bootstrap import prepare_storage
-from coach.catalog import default_catalog
-from coach.skills import SkillParser
-from services.coaching import CoachService
-from services.schedule import reschedule
-from storage.db import create_engine, create_session_pool
-from storage.models import ReminderSettings
-from storage.users import UserRepo
 from tests.conftest import POSTGRES_URL, REDIS_URL, fresh_postgres
+from tests.e2e.seeding import seed_students
 from tests.e2e.test_webhook import SECRET, free_port
 
 pytestmark = [
@@ -31,29 +22,12 @@ pytestmark = [
 DUE = list(range(700, 712))
 
 
-async def seed_due_students(url: str) -> None:
-    catalog = default_catalog()
-    engine = create_engine(url)
-    pool = create_session_pool(engine)
-    await prepare_storage(engine, pool, catalog, SkillParser(catalog))
-    now = datetime.now(UTC)
-    async with pool.begin() as session:
-        for user_id in DUE:
-            user = await UserRepo(session).ensure(user_id, "en", "Asia/Almaty")
-            await CoachService(session, catalog).save_profile(
-                user, role_id="devops", level="junior", city="Almaty", have={"linux"}, want=set()
-            )
-            await reschedule(session, user, now, weekday=0, hour=19, enabled=True, zone=user.timezone)
-        await session.execute(update(ReminderSettings).values(next_run_at=now - timedelta(minutes=1)))
-    await engine.dispose()
-
-
 async def test_two_replicas_share_conversations_and_send_each_reminder_once(api, start_bot):
     redis = Redis.from_url(REDIS_URL)
     await redis.flushdb()
     await redis.aclose()
     async with fresh_postgres() as url:
-        await seed_due_students(url)
+        await seed_students(url, DUE, role="devops")
         ports = [free_port(), free_port()]
         common = {
             "DATABASE_URL": url,
