@@ -15,7 +15,7 @@ COMMANDS = (
     ("roadmap", N_("Your roadmap: action items to tick off")),
     ("progress", N_("Your progress and streak")),
     ("profile", N_("Change role, level, city or skills")),
-    ("settings", N_("Language")),
+    ("settings", N_("Language, reminders and time zone")),
     ("cancel", N_("Stop the current step")),
     ("delete_me", N_("Erase everything about you")),
     ("help", N_("What I can do")),

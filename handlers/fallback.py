@@ -11,10 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.catalog import Catalog
 from handlers.onboarding import Onboarding, prompt
+from handlers.settings import SettingsFlow
 from handlers.ui import drop_keyboard
 from services.coaching import CoachService
 
 _TYPING_STEPS = {Onboarding.skills.state, Onboarding.want.state}
+_ONBOARDING_STEPS = {state.state for state in Onboarding.__all_states__}
 
 
 async def _repeat_step(message: Message, state: FSMContext, session: AsyncSession, catalog: Catalog, lang: str) -> None:
@@ -36,6 +38,13 @@ async def unknown_message(
         else:
             await message.answer(_("I didn't get that. Send /start to begin or /help to see what I can do."))
         return
+    if current not in _ONBOARDING_STEPS:  # e.g. typing a time zone in /settings
+        await message.answer(
+            _("Please type a time zone like <i>Asia/Almaty</i> or <i>UTC+5</i> — or /cancel to stop.")
+            if current == SettingsFlow.zone.state
+            else _("Let's finish this step — or /cancel to stop.")
+        )
+        return
     if is_command:
         hint = _("I don't know that command. Let's finish this step — or /cancel to stop.")
     elif current in _TYPING_STEPS:
@@ -49,7 +58,7 @@ async def unknown_message(
 async def stale_button(
     callback: CallbackQuery, state: FSMContext, session: AsyncSession, catalog: Catalog, lang: str
 ) -> None:
-    if await state.get_state() is None or not isinstance(callback.message, Message):
+    if await state.get_state() not in _ONBOARDING_STEPS or not isinstance(callback.message, Message):
         await callback.answer(_("This button no longer works. Send /start to begin again."))
         return
     await callback.answer(_("That button is from another step. Here is where we are:"))

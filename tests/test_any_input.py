@@ -14,6 +14,7 @@ from bot.bootstrap import prepare_storage
 from bot.config import Settings
 from bot.factory import create_bot, create_dispatcher
 from handlers.onboarding import Onboarding
+from handlers.settings import SettingsFlow
 from storage.db import create_engine, create_session_pool
 from storage.migrate import upgrade
 from tests.conftest import TEST_TOKEN
@@ -30,6 +31,7 @@ STATES: dict[str | None, dict] = {
     Onboarding.skills.state: {"mode": "new", **BASE},
     Onboarding.want.state: {"mode": "new", **BASE},
     Onboarding.conflicts.state: {"mode": "new", **BASE, "want": ["python"], "conflicts": ["python"]},
+    SettingsFlow.zone.state: {},
 }
 PREFIXES = ["r", "m", "l", "c", "s", "st", "cf", "i", "p", "mn", "pf", "lg", "del", "zz"]
 button_data = st.one_of(

@@ -109,3 +109,17 @@ async def test_ticks_and_snooze_right_on_the_reminder(alice, session_pool, catal
     assert "😴 Snooze a day" not in [t for t, _ in snoozed.buttons()]
     row = await reminder_row(session_pool, alice.user.id)
     assert timedelta(hours=23) < row.next_run_at - before < timedelta(hours=25)
+
+
+async def test_a_sticker_while_typing_a_time_zone_gets_the_zone_hint(alice):
+    from aiogram.types import Sticker
+
+    await onboard(alice, skills=["Python"])
+    [settings] = await alice.send("/settings")
+    await alice.click("🌍 Time zone", settings)
+    sticker = Sticker(
+        file_id="s", file_unique_id="u", type="regular", width=1, height=1, is_animated=False, is_video=False
+    )
+    [reply] = await alice.send_update(sticker=sticker)
+    assert "Please type a time zone like Asia/Almaty" in reply.visible
+    assert "Which role" not in reply.visible
