@@ -9,6 +9,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -51,6 +52,17 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument(
         "--all", action="store_true", help="send a reminder to every active user now; nobody's schedule changes"
     )
+
+    postings = commands.add_parser("postings", help="job postings: import files, show per-role statistics")
+    postings_cmd = postings.add_subparsers(dest="postings_command", metavar="ACTION", required=True)
+    load = postings_cmd.add_parser(
+        "import",
+        help="import hh.ru API vacancy JSON (object, array, {items: [...]}, JSON Lines) or CSV files",
+        description="CSV columns: id, title, company, city, level, salary_from, salary_to, currency, skills "
+        "(separated by ; or ,), url, role. Re-importing a vacancy updates it. Bad rows are reported and skipped.",
+    )
+    load.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    postings_cmd.add_parser("stats", help="per role: number of postings and the most asked skills with shares")
 
     db = commands.add_parser("db", help="database schema migrations (DATABASE_URL)")
     db_cmd = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -100,6 +112,35 @@ async def _db(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         await engine.dispose()
     return 0
+
+
+async def _postings(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.bootstrap import prepare_storage
+    from coach.catalog import default_catalog
+    from coach.skills import SkillParser
+    from services.postings import import_files, role_stats
+    from storage.db import create_engine, create_session_pool
+
+    catalog = default_catalog()
+    parser = SkillParser(catalog)
+    engine = create_engine(settings.database_url)
+    pool = create_session_pool(engine)
+    try:
+        await prepare_storage(engine, pool, catalog, parser)
+        if args.postings_command == "import":
+            result = await import_files(pool, catalog, parser, args.files)
+            for file, problem in result.problems:
+                where = f"{file}:{problem.line}" if problem.line else file
+                print(f"{where}: skipped: {problem.reason}", file=sys.stderr)
+            print(f"added {result.added}, updated {result.updated}, skipped {result.skipped}")
+            return 1 if result.problems and not (result.added or result.updated) else 0
+        async with pool() as session:
+            for role_id, count, skills in await role_stats(session):
+                top = ", ".join(f"{catalog.skill(s).name} {100 * n / count:.0f}%" for s, n in skills)
+                print(f"{catalog.role(role_id).name}: {count} postings — {top}")
+        return 0
+    finally:
+        await engine.dispose()
 
 
 def _token(settings: Settings) -> str | None:
@@ -163,6 +204,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _remind(args, settings)
     if args.command == "chat":
         return _chat(args, settings)
+    if args.command == "postings":
+        setup_logging("WARNING")
+        return asyncio.run(_postings(args, settings))
     return _run(settings)
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from coach.market import MarketSnapshot, PostingView, snapshot_from_postings
-from storage.models import Posting, PostingSkill
+from coach.market import MarketSnapshot, PostingView
+from storage.models import Posting, PostingSkill, RolePostingCount, RoleSkillCount
 
-MAX_POSTINGS = 2_000  # newest first; beyond this the snapshot is a sample (aggregates come with imports)
+SAMPLE = 300  # newest postings loaded for best matches and salaries; demand comes from the aggregates
 
 
 class MarketRepo:
@@ -16,9 +16,20 @@ class MarketRepo:
         self._session = session
 
     async def snapshot(self, role_id: str) -> MarketSnapshot:
+        """Demand per skill from the aggregates (O(skills)); the newest postings for matches and salaries."""
+        total = await self._session.scalar(select(RolePostingCount.postings).where(RolePostingCount.role_id == role_id))
+        counts = dict(
+            (
+                await self._session.execute(
+                    select(RoleSkillCount.skill_id, RoleSkillCount.postings).where(
+                        RoleSkillCount.role_id == role_id, RoleSkillCount.postings > 0
+                    )
+                )
+            ).all()
+        )
         postings = (
             await self._session.scalars(
-                select(Posting).where(Posting.role_id == role_id).order_by(Posting.id.desc()).limit(MAX_POSTINGS)
+                select(Posting).where(Posting.role_id == role_id).order_by(Posting.id.desc()).limit(SAMPLE)
             )
         ).all()
         skills: dict[int, set[str]] = {p.id: set() for p in postings}
@@ -44,7 +55,7 @@ class MarketRepo:
             )
             for p in postings
         ]
-        return snapshot_from_postings(role_id, views)
+        return MarketSnapshot(role_id, total or 0, counts, tuple(views))
 
     async def cities(self, limit: int = 8) -> list[str]:
         """Cities of stored postings, most common first."""

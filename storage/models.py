@@ -168,3 +168,21 @@ class FsmRecord(Base):
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow, server_default=func.now()
     )
+
+
+class RoleSkillCount(Base):
+    """How many of a role's postings ask for a skill — kept up to date as postings are saved, so a gap
+    report reads a role's demand in O(skills), whatever the number of postings."""
+
+    __tablename__ = "role_skill_counts"
+
+    role_id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    skill_id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    postings: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RolePostingCount(Base):
+    __tablename__ = "role_posting_counts"
+
+    role_id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    postings: Mapped[int] = mapped_column(Integer, default=0)

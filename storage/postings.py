@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Posting, PostingSkill, utcnow
+from storage.models import Posting, PostingSkill, RolePostingCount, RoleSkillCount, utcnow
 from storage.upsert import upsert
 
 
@@ -33,44 +34,93 @@ class PostingIn(BaseModel):
 
 
 class PostingRepo:
+    BATCH = 500
+
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def save(self, posting: PostingIn) -> tuple[int, bool]:
         """Insert or update by (source, source_id); returns the row id and whether it was new."""
-        existing = await self._session.scalar(
-            select(Posting.id).where(Posting.source == posting.source, Posting.source_id == posting.source_id)
-        )
-        values = posting.model_dump(exclude={"skill_ids"})
-        now = utcnow()
-        dialect = self._session.bind.dialect.name
-        await self._session.execute(
-            upsert(
-                dialect,
-                Posting.__table__,
-                {**values, "created_at": now, "updated_at": now},
-                ["source", "source_id"],
-                update=[*values.keys() - {"source", "source_id"}, "updated_at"],
-            )
-        )
-        posting_id = existing or await self._session.scalar(
-            select(Posting.id).where(Posting.source == posting.source, Posting.source_id == posting.source_id)
-        )
-        assert posting_id is not None
-        await self._session.execute(delete(PostingSkill).where(PostingSkill.posting_id == posting_id))
-        if posting.skill_ids:
-            await self._session.execute(
-                PostingSkill.__table__.insert(),
-                [{"posting_id": posting_id, "skill_id": sid} for sid in dict.fromkeys(posting.skill_ids)],
-            )
-        return posting_id, existing is None
+        (posting_id, new), *_ = await self._save_batch([posting])
+        return posting_id, new
 
     async def save_many(self, postings: Sequence[PostingIn]) -> tuple[int, int]:
+        """Insert or update many postings (a re-import updates, never duplicates); returns (added, updated)."""
         added = updated = 0
-        for posting in postings:
-            _, new = await self.save(posting)
-            added, updated = added + new, updated + (not new)
+        unique = list({(p.source, p.source_id): p for p in postings}.values())  # the last copy wins
+        for start in range(0, len(unique), self.BATCH):
+            for _, new in await self._save_batch(unique[start : start + self.BATCH]):
+                added, updated = added + new, updated + (not new)
         return added, updated
+
+    async def _save_batch(self, postings: Sequence[PostingIn]) -> list[tuple[int, bool]]:
+        keys = [(p.source, p.source_id) for p in postings]
+        before = {
+            (source, source_id): (posting_id, role_id)
+            for posting_id, source, source_id, role_id in await self._session.execute(
+                select(Posting.id, Posting.source, Posting.source_id, Posting.role_id).where(
+                    tuple_(Posting.source, Posting.source_id).in_(keys)
+                )
+            )
+        }
+        old_skills: dict[int, set[str]] = {}
+        if before:
+            rows = await self._session.execute(
+                select(PostingSkill.posting_id, PostingSkill.skill_id).where(
+                    PostingSkill.posting_id.in_([posting_id for posting_id, _ in before.values()])
+                )
+            )
+            for posting_id, skill_id in rows:
+                old_skills.setdefault(posting_id, set()).add(skill_id)
+
+        now = utcnow()
+        dialect = self._session.bind.dialect.name
+        rows = [{**p.model_dump(exclude={"skill_ids"}), "created_at": now, "updated_at": now} for p in postings]
+        columns = [c for c in rows[0] if c not in {"source", "source_id", "created_at"}]
+        await self._session.execute(upsert(dialect, Posting.__table__, rows, ["source", "source_id"], update=columns))
+        ids = {
+            (source, source_id): posting_id
+            for posting_id, source, source_id in await self._session.execute(
+                select(Posting.id, Posting.source, Posting.source_id).where(
+                    tuple_(Posting.source, Posting.source_id).in_(keys)
+                )
+            )
+        }
+        await self._session.execute(delete(PostingSkill).where(PostingSkill.posting_id.in_(list(ids.values()))))
+        links = [
+            {"posting_id": ids[(p.source, p.source_id)], "skill_id": sid}
+            for p in postings
+            for sid in dict.fromkeys(p.skill_ids)
+        ]
+        if links:
+            await self._session.execute(PostingSkill.__table__.insert(), links)
+
+        # The aggregates change by exactly what changed: the old version of a posting out, the new one in.
+        role_delta: Counter[str] = Counter()
+        skill_delta: Counter[tuple[str, str]] = Counter()
+        for posting_id, role_id in before.values():
+            if role_id:
+                role_delta[role_id] -= 1
+                skill_delta.update({(role_id, sid): -1 for sid in old_skills.get(posting_id, ())})
+        for p in postings:
+            if p.role_id:
+                role_delta[p.role_id] += 1
+                skill_delta.update({(p.role_id, sid): 1 for sid in dict.fromkeys(p.skill_ids)})
+        await self._add_counts(role_delta, skill_delta)
+        return [(ids[key], key not in before) for key in keys]
+
+    async def _add_counts(self, roles: Counter[str], skills: Counter[tuple[str, str]]) -> None:
+        dialect = self._session.bind.dialect.name
+        role_rows = [{"role_id": r, "postings": n} for r, n in roles.items() if n]
+        skill_rows = [{"role_id": r, "skill_id": s, "postings": n} for (r, s), n in skills.items() if n]
+        if role_rows:
+            await self._session.execute(
+                upsert(dialect, RolePostingCount.__table__, role_rows, ["role_id"], increment=["postings"])
+            )
+        if skill_rows:
+            await self._session.execute(
+                upsert(dialect, RoleSkillCount.__table__, skill_rows, ["role_id", "skill_id"], increment=["postings"])
+            )
 
     async def count(self, source: str | None = None) -> int:
         query = select(func.count()).select_from(Posting)

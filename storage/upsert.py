@@ -16,9 +16,13 @@ def upsert(
     values: Mapping[str, Any] | Sequence[Mapping[str, Any]],
     keys: Sequence[str],
     update: Sequence[str] = (),
+    increment: Sequence[str] = (),
 ) -> Insert:
-    """Insert `values`; on a clash of `keys`, overwrite the columns in `update` (or do nothing)."""
+    """Insert `values`; on a clash of `keys`, overwrite the columns in `update` and add the new values of
+    the columns in `increment` to the stored ones (with neither: do nothing)."""
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table).values(values)
-    if not update:
+    if not update and not increment:
         return insert.on_conflict_do_nothing(index_elements=list(keys))
-    return insert.on_conflict_do_update(index_elements=list(keys), set_={col: insert.excluded[col] for col in update})
+    changes = {col: insert.excluded[col] for col in update}
+    changes |= {col: table.c[col] + insert.excluded[col] for col in increment}
+    return insert.on_conflict_do_update(index_elements=list(keys), set_=changes)
