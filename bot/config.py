@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     webhook_host: str = "0.0.0.0"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
+    hh_api_url: AnyHttpUrl = AnyHttpUrl("https://api.hh.ru")
+    hh_user_agent: str = "CareerCoach/0.1 (career-coach-bot)"
+    currency_rates: Annotated[dict[str, float], NoDecode] = Field(default_factory=dict)
     reminders: bool = True
     reminder_tick_seconds: float = Field(default=60.0, gt=0)
     send_rate: float = Field(default=30.0, gt=0)
@@ -53,6 +56,19 @@ class Settings(BaseSettings):
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
             return frozenset(int(part) for part in value.replace(";", ",").split(",") if part.strip())
+        return value
+
+    @field_validator("currency_rates", mode="before")
+    @classmethod
+    def _parse_rates(cls, value: object) -> object:
+        """ "USD=480, RUB=5.6" -> {"USD": 480.0, "RUB": 5.6}: KZT for one unit of each currency."""
+        if isinstance(value, str):
+            rates = {}
+            for part in value.replace(";", ",").split(","):
+                if part.strip():
+                    code, _, rate = part.partition("=")
+                    rates[code.strip().upper()] = float(rate)
+            return rates
         return value
 
     @field_validator("default_timezone")

@@ -14,6 +14,8 @@ COMMANDS = (
     ("gap", N_("Gap report: what you have and lack, by market demand")),
     ("roadmap", N_("Your roadmap: action items to tick off")),
     ("progress", N_("Your progress and streak")),
+    ("market", N_("The job market for your role, and adding postings you found")),
+    ("report", N_("Your roles and skills analysis as a document")),
     ("profile", N_("Change role, level, city or skills")),
     ("settings", N_("Language, reminders and time zone")),
     ("cancel", N_("Stop the current step")),

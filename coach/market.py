@@ -132,3 +132,46 @@ def _catalog_salary(facts: SalaryFacts, level: str | None, city: str | None) -> 
         from_postings=False,
         fallback_source=facts.source,
     )
+
+
+@dataclass(frozen=True)
+class SalaryRow:
+    level: str | None
+    currency: str
+    median: int
+    low: int
+    high: int
+    sample: int
+
+
+def _converted(value: float | None, posted: str | None, rates: Mapping[str, float]) -> float | None:
+    if value is None or posted not in rates:
+        return value
+    return value * rates[posted]
+
+
+def salary_table(postings: Sequence[PostingView], rates: Mapping[str, float], home: str = "KZT") -> list[SalaryRow]:
+    """Salaries by level: median of posting midpoints, lowest and highest figure, sample size. A currency with
+    a rate is converted to `home`; others are shown as posted, in rows of their own."""
+    groups: dict[tuple[str | None, str], list[PostingView]] = {}
+    for posting in postings:
+        if not posting.has_salary:
+            continue
+        currency = posting.currency or home
+        groups.setdefault((posting.level, home if currency in rates else currency), []).append(posting)
+    rows = []
+    for (level, currency), group in groups.items():
+        mids = [_converted(p.salary_mid, p.currency, rates) for p in group]
+        lows = [
+            _converted(p.salary_from if p.salary_from is not None else p.salary_to, p.currency, rates) for p in group
+        ]
+        highs = [
+            _converted(p.salary_to if p.salary_to is not None else p.salary_from, p.currency, rates) for p in group
+        ]
+        rows.append(
+            SalaryRow(level, currency, int(median(m for m in mids if m is not None)),
+                      int(min(v for v in lows if v is not None)), int(max(v for v in highs if v is not None)),
+                      len(group))
+        )  # fmt: skip
+    order = {"intern": 0, "junior": 1, "middle": 2, "senior": 3}
+    return sorted(rows, key=lambda r: (order.get(r.level or "", 9), r.currency))

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import account, coaching, errors, fallback, help_menu, onboarding, reminders, settings
+from handlers import (
+    account,
+    coaching,
+    errors,
+    fallback,
+    help_menu,
+    market,
+    onboarding,
+    reminders,
+    report,
+    settings,
+)
 
 
 def get_routers() -> list[Router]:
@@ -13,5 +24,5 @@ def get_routers() -> list[Router]:
     Built per dispatcher (a router can belong to one parent only), so tests and benchmarks can build many."""
     return [
         module.create_router()
-        for module in (errors, onboarding, coaching, reminders, settings, account, help_menu, fallback)
+        for module in (errors, onboarding, coaching, reminders, market, report, settings, account, help_menu, fallback)
     ]

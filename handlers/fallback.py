@@ -10,6 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.catalog import Catalog
+from handlers.market import MarketFlow
 from handlers.onboarding import Onboarding, prompt
 from handlers.settings import SettingsFlow
 from handlers.ui import drop_keyboard
@@ -38,12 +39,16 @@ async def unknown_message(
         else:
             await message.answer(_("I didn't get that. Send /start to begin or /help to see what I can do."))
         return
-    if current not in _ONBOARDING_STEPS:  # e.g. typing a time zone in /settings
-        await message.answer(
-            _("Please type a time zone like <i>Asia/Almaty</i> or <i>UTC+5</i> — or /cancel to stop.")
-            if current == SettingsFlow.zone.state
-            else _("Let's finish this step — or /cancel to stop.")
-        )
+    if current not in _ONBOARDING_STEPS:  # typing a time zone in /settings, a posting in /market
+        hints = {
+            SettingsFlow.zone.state: _(
+                "Please type a time zone like <i>Asia/Almaty</i> or <i>UTC+5</i> — or /cancel to stop."
+            ),
+            MarketFlow.posting.state: _(
+                "Please paste the vacancy's text or an hh.kz / hh.ru link — or /cancel to stop."
+            ),
+        }
+        await message.answer(hints.get(current, _("Let's finish this step — or /cancel to stop.")))
         return
     if is_command:
         hint = _("I don't know that command. Let's finish this step — or /cancel to stop.")

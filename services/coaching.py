@@ -12,10 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coach.catalog import Catalog
 from coach.gap import Gap, compute_gap
 from coach.market import MarketSnapshot
+from coach.postings import PostingDraft
 from coach.progress import Item, ItemState, Progress, acquired, summarize
 from coach.roadmap import Plan, build_plan
+from services.postings import to_posting
 from services.schedule import schedule_for
 from storage.market import MarketRepo
+from storage.postings import PostingRepo
 from storage.reminders import ReminderDTO
 from storage.roadmap import RoadmapRepo
 from storage.skills import UserSkillRepo
@@ -76,8 +79,20 @@ class CoachService:
         updated = user.model_copy(update={"role_id": role_id, "level": level, "city": city})
         return Profile(updated, frozenset(have), frozenset(want))
 
-    async def market(self, role_id: str) -> MarketSnapshot:
-        return await self._market.snapshot(role_id)
+    async def market(self, role_id: str, user_id: int | None = None) -> MarketSnapshot:
+        return await self._market.snapshot(role_id, user_id)
+
+    async def add_posting(self, user: UserDTO, draft: PostingDraft) -> None:
+        """A posting the student found: it counts in their own market, not in everyone's."""
+        posting = to_posting(draft).model_copy(
+            update={
+                "source": "user",
+                "source_id": f"{user.id}:{draft.source_id}"[:64],
+                "role_id": None,
+                "added_by": user.id,
+            }
+        )
+        await PostingRepo(self._session).save(posting)
 
     async def cities(self) -> list[str]:
         return await self._market.cities()
@@ -89,7 +104,7 @@ class CoachService:
         (the reminder run) passes the role's market snapshot in, read once per role."""
         assert profile.user.role_id is not None
         now = now or datetime.now(UTC)
-        market = market or await self._market.snapshot(profile.user.role_id)
+        market = market or await self._market.snapshot(profile.user.role_id, profile.user.id)
         items = await self._roadmap.items(profile.user.id)
         plan = build_plan(self._catalog, profile.user.role_id, profile.have, profile.want, market)
         # A skill whose every action item is done counts as had: the gap is re-scored as items are ticked.

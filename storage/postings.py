@@ -30,6 +30,7 @@ class PostingIn(BaseModel):
     salary_to: int | None = None
     currency: str | None = None
     salary_gross: bool | None = None
+    added_by: int | None = None  # a student's own find (counts only in their market)
     skill_ids: tuple[str, ...] = ()
 
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from bot.bootstrap import prepare_storage
 from bot.config import Settings
 from bot.factory import create_bot, create_dispatcher
+from handlers.market import MarketFlow
 from handlers.onboarding import Onboarding
 from handlers.settings import SettingsFlow
 from storage.db import create_engine, create_session_pool
@@ -32,8 +33,31 @@ STATES: dict[str | None, dict] = {
     Onboarding.want.state: {"mode": "new", **BASE},
     Onboarding.conflicts.state: {"mode": "new", **BASE, "want": ["python"], "conflicts": ["python"]},
     SettingsFlow.zone.state: {},
+    MarketFlow.posting.state: {},
 }
-PREFIXES = ["r", "m", "l", "c", "s", "st", "cf", "i", "p", "mn", "pf", "lg", "del", "zz"]
+PREFIXES = [
+    "r",
+    "m",
+    "l",
+    "c",
+    "s",
+    "st",
+    "cf",
+    "i",
+    "p",
+    "mn",
+    "pf",
+    "lg",
+    "del",
+    "ri",
+    "sz",
+    "rs",
+    "rd",
+    "rh",
+    "z",
+    "mk",
+    "zz",
+]
 button_data = st.one_of(
     st.text(min_size=1, max_size=64),
     st.builds(lambda prefix, rest: f"{prefix}:{rest}", st.sampled_from(PREFIXES), st.text(max_size=40)),

@@ -70,3 +70,13 @@ def test_client_languages_map_to_ours():
     assert language_for("en-US") == "en"
     assert language_for("de") == "en"
     assert language_for(None) == "en"
+
+
+def test_no_translated_call_hides_inside_an_f_string():
+    """Babel cannot see _() inside an f-string: such a text would silently stay English."""
+    offenders = []
+    for path in [*(ROOT / "bot").rglob("*.py"), *(ROOT / "handlers").rglob("*.py")]:
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if re.search(r"""\bf(["']).*\{_\(["']""", line):
+                offenders.append(f"{path.name}:{number}")
+    assert offenders == []

@@ -149,7 +149,8 @@ def _load_skills(folder: Path) -> dict[str, Skill]:
 def _alias_index(skills: Mapping[str, Skill]) -> dict[str, str]:
     index: dict[str, str] = {}
     for skill in skills.values():
-        names = {skill.id, skill.id.replace("_", " "), skill.name, *(skill.aliases)}
+        # Ids are not aliases: some are everyday words ("requirements", "make") that would turn up in any text.
+        names = {skill.name, *(skill.aliases)}
         if skill.name_ru:
             names.add(skill.name_ru)
         for name in names:

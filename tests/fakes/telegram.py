@@ -27,6 +27,7 @@ from aiogram.methods import (
     GetMe,
     SendDocument,
     SendMessage,
+    SendPhoto,
     SetMyCommands,
     TelegramMethod,
 )
@@ -118,6 +119,7 @@ class SentMessage:
     text: str  # as sent (HTML)
     markup: InlineKeyboardMarkup | None = None
     document: str | None = None  # file name, for documents
+    content: bytes | None = None  # the document's bytes
     edits: int = 0
 
     @property
@@ -215,7 +217,13 @@ class FakeTelegram(BaseSession):
             if method.caption:
                 self._check_text(bot, method.caption, method.parse_mode, limit=1024)
             sent = self._store(int(method.chat_id), method.caption or "", None, document=name)
+            self.messages[(int(method.chat_id), sent["message_id"])].content = getattr(method.document, "data", None)
             sent["document"] = {"file_id": f"doc{sent['message_id']}", "file_unique_id": "u", "file_name": name}
+            return sent
+        if isinstance(method, SendPhoto):
+            sent = self._store(int(method.chat_id), method.caption or "", None, document="photo.png")
+            self.messages[(int(method.chat_id), sent["message_id"])].content = getattr(method.photo, "data", None)
+            sent["photo"] = [{"file_id": "p", "file_unique_id": "u", "width": 1, "height": 1}]
             return sent
         if isinstance(method, EditMessageText):
             return self._edit(bot, method, text=method.text)

@@ -1,0 +1,134 @@
+"""/market: demand as numbers and a chart, salaries, and postings a student adds by text or hh.kz link."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from pydantic import AnyHttpUrl
+
+from coach.market import PostingView, salary_table
+from services.hh import HhError, fetch_vacancy, vacancy_id
+from tests.test_journey import onboard
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_salary_table_by_level_converts_only_with_rates():
+    postings = [
+        PostingView(1, "a", None, frozenset(), level="junior", salary_from=400_000, salary_to=600_000, currency="KZT"),
+        PostingView(2, "b", None, frozenset(), level="junior", salary_from=1_000, salary_to=1_000, currency="USD"),
+        PostingView(3, "c", None, frozenset(), level="senior", salary_from=2_000_000, currency="KZT"),
+        PostingView(4, "d", None, frozenset(), level="senior"),  # no salary
+    ]
+    as_posted = {(r.level, r.currency): r for r in salary_table(postings, {})}
+    assert set(as_posted) == {("junior", "KZT"), ("junior", "USD"), ("senior", "KZT")}
+    converted = {(r.level, r.currency): r for r in salary_table(postings, {"USD": 500})}
+    junior = converted[("junior", "KZT")]
+    assert (junior.sample, junior.low, junior.high, junior.median) == (2, 400_000, 600_000, 500_000)
+    assert ("junior", "USD") not in converted
+
+
+def test_vacancy_ids_are_read_from_links():
+    assert vacancy_id("https://astana.hh.kz/vacancy/128313024?query=backend") == "128313024"
+    assert vacancy_id("look: hh.ru/vacancy/42") == "42"
+    assert vacancy_id("https://example.com/vacancy/1") is None
+
+
+async def test_market_shows_numbers_and_a_chart(alice):
+    await onboard(alice, typed="Python, SQL")
+    replies = await alice.send("/market")
+    chart, text = replies
+    assert chart.content.startswith(b"\x89PNG")
+    assert "Market for Backend Engineer: 7 postings" in text.visible
+    assert "Django — 43% (3/7)" in text.visible
+    assert "Python — 43% (3/7) ✅" in text.visible
+    assert "Salaries by level" in text.visible
+    assert "Surprising" in text.visible
+
+
+async def test_a_pasted_posting_counts_in_my_market_only(alice, dana):
+    await onboard(alice, typed="Python, SQL")
+    await alice.send("/market")
+    await alice.click("➕ Add a posting")
+    [reply] = await alice.send("Junior Python Developer\nRequirements: Python, Docker, PostgreSQL, Redis, Git")
+    assert "Junior Python Developer" in reply.visible
+    assert "Your match: 1 of 5 skills" in reply.visible
+    assert "Missing:" in reply.visible
+    _chart, text = await alice.send("/market")
+    assert "8 postings (1 added by you)" in text.visible
+    await onboard(dana, role="Backend-разработчик", city="Алматы", typed="Python", done="Готово", skip="Пропустить")
+    _, other = await dana.send("/market")
+    assert other.visible.split("\n")[0].endswith("вакансий: 7")  # Alice's find is not in Dana's market
+
+
+async def test_a_posting_without_skills_is_not_saved(alice):
+    await onboard(alice, typed="Python")
+    await alice.send("/market")
+    await alice.click("➕ Add a posting")
+    [reply] = await alice.send("We are a friendly team with cookies")
+    assert "couldn't find any skills" in reply.visible
+    from aiogram.types import Sticker
+
+    [hint] = await alice.send_update(sticker=Sticker(file_id="s", file_unique_id="u", type="regular", width=1,
+                                                     height=1, is_animated=False, is_video=False))  # fmt: skip
+    assert "paste the vacancy's text" in hint.visible
+
+
+@pytest.fixture
+async def fake_hh():
+    """A local stand-in for api.hh.ru: vacancy 98000001 exists, 404 otherwise, 555 sleeps past timeouts."""
+    vacancy = json.loads((FIXTURES / "hh" / "page.json").read_text())["items"][0]
+    seen_agents: list[str] = []
+
+    async def handler(request: web.Request) -> web.Response:
+        seen_agents.append(request.headers.get("HH-User-Agent", ""))
+        if request.match_info["id"] == "555":
+            await asyncio.sleep(2)
+        if request.match_info["id"] != vacancy["id"]:
+            return web.json_response({"errors": [{"type": "not_found"}]}, status=404)
+        return web.json_response(vacancy)
+
+    app = web.Application()
+    app.router.add_get("/vacancies/{id}", handler)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}", seen_agents
+    await runner.cleanup()
+
+
+async def test_a_posting_by_hh_link(alice, dispatcher_env, fake_hh):
+    url, agents = fake_hh
+    dp, _, _ = dispatcher_env
+    dp.workflow_data["settings"] = dp.workflow_data["settings"].model_copy(update={"hh_api_url": AnyHttpUrl(url)})
+    await onboard(alice, typed="Python, SQL")
+    await alice.send("/market")
+    await alice.click("➕ Add a posting")
+    [reply] = await alice.send("https://hh.kz/vacancy/98000001?from=search")
+    assert "Python разработчик (Junior) — Kolesa Group" in reply.visible
+    assert "Your match: 1 of 5 skills" in reply.visible
+    assert agents and agents[0].startswith("CareerCoach/")
+    await alice.click(
+        "➕ Add a posting", next(m for m in reversed(alice.telegram.sent_to(alice.chat.id)) if m.buttons())
+    )
+    [missing] = await alice.send("https://hh.ru/vacancy/404404")
+    assert "hh.ru has no vacancy 404404" in missing.visible
+
+
+async def test_hh_timeouts_and_outages_are_told_apart(fake_hh):
+    url, _ = fake_hh
+    with pytest.raises(HhError) as timeout:
+        await fetch_vacancy(url, "CareerCoach/test", "555", timeout=0.3)
+    assert timeout.value.kind == "timeout"
+    with pytest.raises(HhError) as missing:
+        await fetch_vacancy(url, "CareerCoach/test", "1")
+    assert missing.value.kind == "not_found"
+    with pytest.raises(HhError) as down:
+        await fetch_vacancy("http://127.0.0.1:9", "CareerCoach/test", "1")
+    assert down.value.kind == "unavailable"
