@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bench import reminders
+from bench import imports, reminders
 
 
 def main() -> None:
@@ -12,6 +12,8 @@ def main() -> None:
     # raised rate (as for paid broadcasts) to show the sender keeps up.
     asyncio.run(reminders.run(users=1000, rate=30, blocked=10))
     asyncio.run(reminders.run(users=10_000, rate=1000, blocked=100))
+    # Import throughput: a few thousand hh.ru vacancies, then the same again (updates).
+    asyncio.run(imports.run(postings=3000))
 
 
 if __name__ == "__main__":

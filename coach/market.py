@@ -150,6 +150,17 @@ def _converted(value: float | None, posted: str | None, rates: Mapping[str, floa
     return value * rates[posted]
 
 
+def salary_by_city(
+    postings: Sequence[PostingView], level: str, rates: Mapping[str, float], home: str = "KZT"
+) -> dict[str, list[SalaryRow]]:
+    """For one level, the salary rows of each city that has postings with a salary."""
+    cities: dict[str, list[PostingView]] = {}
+    for posting in postings:
+        if posting.level == level and posting.has_salary and posting.city:
+            cities.setdefault(posting.city, []).append(posting)
+    return {city: salary_table(group, rates, home) for city, group in sorted(cities.items())}
+
+
 def salary_table(postings: Sequence[PostingView], rates: Mapping[str, float], home: str = "KZT") -> list[SalaryRow]:
     """Salaries by level: median of posting midpoints, lowest and highest figure, sample size. A currency with
     a rate is converted to `home`; others are shown as posted, in rows of their own."""

@@ -19,11 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from coach.catalog import Catalog
 from coach.gap import posting_match
-from coach.market import MarketSnapshot, PostingView, salary_table
+from coach.market import MarketSnapshot, PostingView, salary_by_city, salary_table
 from coach.postings import PostingDraft, PostingError, from_hh
 from coach.skills import SkillParser
 from handlers import views
-from handlers.labels import level_name
+from handlers.labels import city_name, level_name
 from services.coaching import CoachService, Profile
 from services.hh import HhError, fetch_vacancy, vacancy_id
 from storage.users import UserDTO
@@ -96,14 +96,23 @@ def market_text(catalog: Catalog, profile: Profile, market: MarketSnapshot, have
     if surprising:
         lines += ["", "😮 " + _("<b>Surprising</b> (postings ask, the profile does not): {skills}").format(
             skills=views.names(catalog, surprising, lang))]  # fmt: skip
+
+    def row_text(label: str, row) -> str:
+        return (
+            f"• {label}: {views.money(row.median, lang)} {row.currency} · "
+            f"{views.money(row.low, lang)}–{views.money(row.high, lang)} · {row.sample}"
+        )
+
     table = salary_table(market.postings, rates)
     if table:
         lines += ["", "💰 " + _("<b>Salaries by level</b> (median · range · postings):")]
-        for row in table:
-            lines.append(
-                f"• {level_name(row.level)}: {views.money(row.median, lang)} {row.currency} · "
-                f"{views.money(row.low, lang)}–{views.money(row.high, lang)} · {row.sample}"
-            )
+        lines += [row_text(level_name(row.level), row) for row in table]
+    level = profile.user.level
+    by_city = salary_by_city(market.postings, level, rates) if level else {}
+    if by_city:
+        lines += ["", "🏙 " + _("<b>{level} by city:</b>").format(level=level_name(level))]
+        for city, rows in by_city.items():
+            lines += [row_text(html.quote(city_name(catalog, city, lang)), row) for row in rows]
     return views._fit(["\n".join(lines)])
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench import reminders
+from bench import imports, reminders
 
 
 async def test_reminder_benchmark_runs_and_counts_right():
@@ -12,3 +12,9 @@ async def test_reminder_benchmark_runs_and_counts_right():
     assert figures["users with more than one"] == 0
     assert figures["429 provoked"] == 0
     assert figures["sent by a second tick"] == 0
+
+
+async def test_import_benchmark_runs_and_counts_right():
+    figures = (await imports.run(postings=40, save=False))["figures"]
+    assert figures["added / skipped"] == "40 / 0"
+    assert figures["re-import updated"] == 40

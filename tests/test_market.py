@@ -10,7 +10,7 @@ import pytest
 from aiohttp import web
 from pydantic import AnyHttpUrl
 
-from coach.market import PostingView, salary_table
+from coach.market import PostingView, salary_by_city, salary_table
 from services.hh import HhError, fetch_vacancy, vacancy_id
 from tests.test_journey import onboard
 
@@ -30,6 +30,16 @@ def test_salary_table_by_level_converts_only_with_rates():
     junior = converted[("junior", "KZT")]
     assert (junior.sample, junior.low, junior.high, junior.median) == (2, 400_000, 600_000, 500_000)
     assert ("junior", "USD") not in converted
+
+
+def test_salaries_by_city_for_one_level():
+    postings = [
+        PostingView(1, "a", None, frozenset(), level="junior", city="Almaty", salary_from=400_000, currency="KZT"),
+        PostingView(2, "b", None, frozenset(), level="junior", city="Astana", salary_from=500_000, currency="KZT"),
+        PostingView(3, "c", None, frozenset(), level="middle", city="Almaty", salary_from=900_000, currency="KZT"),
+    ]
+    cities = salary_by_city(postings, "junior", {})
+    assert {city: rows[0].median for city, rows in cities.items()} == {"Almaty": 400_000, "Astana": 500_000}
 
 
 def test_vacancy_ids_are_read_from_links():
@@ -132,3 +142,13 @@ async def test_hh_timeouts_and_outages_are_told_apart(fake_hh):
     with pytest.raises(HhError) as down:
         await fetch_vacancy("http://127.0.0.1:9", "CareerCoach/test", "1")
     assert down.value.kind == "unavailable"
+
+
+async def test_market_shows_salaries_by_city_for_my_level(alice, engine, session_pool, catalog, parser):
+    from services.postings import import_files
+
+    await import_files(session_pool, catalog, parser, [FIXTURES / "hh" / "page.json", FIXTURES / "hh" / "broken.jsonl"])
+    await onboard(alice, level="Middle", typed="Python")
+    _chart, text = await alice.send("/market")
+    assert "Middle by city:" in text.visible
+    assert "• Almaty: 1,100,000 KZT · 900,000–1,300,000 · 1" in text.visible  # the imported Go posting
