@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench import imports, reminders
+from bench import imports, reminders, updates
 
 
 async def test_reminder_benchmark_runs_and_counts_right():
@@ -18,3 +18,9 @@ async def test_import_benchmark_runs_and_counts_right():
     figures = (await imports.run(postings=40, save=False))["figures"]
     assert figures["added / skipped"] == "40 / 0"
     assert figures["re-import updated"] == 40
+
+
+async def test_update_benchmark_runs_every_kind_of_update():
+    figures = (await updates.run(students=2, save=False))["figures"]
+    assert figures["updates (each side)"] == 24
+    assert "button: tick: p50 / p99 ms" in figures

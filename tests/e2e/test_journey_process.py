@@ -35,6 +35,9 @@ async def test_start_to_a_ticked_item_in_english(api, start_bot, tmp_path):
     await aru.click("1 ✅", roadmap)
     assert "✅ 1." in api.messages[(501, roadmap.message_id)].visible
     assert "Done: 1 of" in api.messages[(501, roadmap.message_id)].visible
+    await aru.send("/report")
+    assert api.documents and api.documents[-1][0] == 501
+    assert api.documents[-1][1] == "roles-and-skills-analysis.md" and api.documents[-1][2] > 2000
     assert api.refused == []
     (tmp_path / "transcript-en.txt").write_text(api.transcript(501))
     assert await bot.stop() == 0
