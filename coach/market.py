@@ -61,6 +61,17 @@ class MarketSnapshot:
         return sorted(self.skill_counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
+def with_own(shared: MarketSnapshot, own: Sequence[PostingView]) -> MarketSnapshot:
+    """The role's market plus the postings one student added (they count for that student only)."""
+    if not own:
+        return shared
+    counts = dict(shared.skill_counts)
+    for posting in own:
+        for skill in posting.skills:
+            counts[skill] = counts.get(skill, 0) + 1
+    return MarketSnapshot(shared.role_id, shared.postings_total + len(own), counts, (*own, *shared.postings))
+
+
 def snapshot_from_postings(role_id: str, postings: Sequence[PostingView]) -> MarketSnapshot:
     counts: dict[str, int] = {}
     for posting in postings:

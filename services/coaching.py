@@ -11,10 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.catalog import Catalog
 from coach.gap import Gap, compute_gap
-from coach.market import MarketSnapshot
+from coach.market import MarketSnapshot, with_own
 from coach.postings import PostingDraft
 from coach.progress import Item, ItemState, Progress, acquired, summarize
 from coach.roadmap import Plan, build_plan
+from services.market_cache import cache_for
 from services.postings import to_posting
 from services.schedule import schedule_for
 from storage.market import MarketRepo
@@ -73,14 +74,20 @@ class CoachService:
         want = {sid for sid in want if sid in known} - have
         await self._users.set_profile(user.id, role_id=role_id, level=level, city=city)
         await self._skills.replace(user.id, have, want)
-        market = await self._market.snapshot(role_id)
+        market = await self.market(role_id)
         plan = build_plan(self._catalog, role_id, have, want, market)
         await self._roadmap.sync(user.id, list(plan.items(self._catalog)))
         updated = user.model_copy(update={"role_id": role_id, "level": level, "city": city})
         return Profile(updated, frozenset(have), frozenset(want))
 
     async def market(self, role_id: str, user_id: int | None = None) -> MarketSnapshot:
-        return await self._market.snapshot(role_id, user_id)
+        """The role's market (shared, cached a minute), plus the student's own postings when `user_id`."""
+        cache = cache_for(self._session.bind)
+        shared = cache.get(role_id)
+        if shared is None:
+            shared = await self._market.snapshot(role_id)
+            cache.put(role_id, shared)
+        return with_own(shared, await self._market.own(user_id)) if user_id is not None else shared
 
     async def add_posting(self, user: UserDTO, draft: PostingDraft) -> None:
         """A posting the student found: it counts in their own market, not in everyone's."""
@@ -104,7 +111,7 @@ class CoachService:
         (the reminder run) passes the role's market snapshot in, read once per role."""
         assert profile.user.role_id is not None
         now = now or datetime.now(UTC)
-        market = market or await self._market.snapshot(profile.user.role_id, profile.user.id)
+        market = market or await self.market(profile.user.role_id, profile.user.id)
         items = await self._roadmap.items(profile.user.id)
         plan = build_plan(self._catalog, profile.user.role_id, profile.have, profile.want, market)
         # A skill whose every action item is done counts as had: the gap is re-scored as items are ticked.

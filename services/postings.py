@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from coach.catalog import Catalog
 from coach.postings import PostingDraft, PostingError, RowProblem, read_postings
 from coach.skills import SkillParser
+from services.market_cache import cache_for
 from storage.models import RolePostingCount, RoleSkillCount
 from storage.postings import PostingIn, PostingRepo
 
@@ -59,6 +60,7 @@ async def import_files(
             added, updated = await PostingRepo(session).save_many([to_posting(d) for d in drafts])
         result.added += added
         result.updated += updated
+    cache_for(pool.kw["bind"]).invalidate()  # this process shows the new market at once; others within a minute
     return result
 
 

@@ -15,9 +15,8 @@ class MarketRepo:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def snapshot(self, role_id: str, user_id: int | None = None) -> MarketSnapshot:
-        """Demand per skill from the aggregates (O(skills)); the newest postings for matches and salaries.
-        With `user_id`, the postings that student added themselves count too (for them only)."""
+    async def snapshot(self, role_id: str) -> MarketSnapshot:
+        """Demand per skill from the aggregates (O(skills)); the newest postings for matches and salaries."""
         total = await self._session.scalar(select(RolePostingCount.postings).where(RolePostingCount.role_id == role_id))
         counts = dict(
             (
@@ -28,17 +27,19 @@ class MarketRepo:
                 )
             ).all()
         )
-        postings = list(
-            (
-                await self._session.scalars(
-                    select(Posting).where(Posting.role_id == role_id).order_by(Posting.id.desc()).limit(SAMPLE)
-                )
-            ).all()
-        )
-        own: list[Posting] = []
-        if user_id is not None:
-            own = list((await self._session.scalars(select(Posting).where(Posting.added_by == user_id))).all())
-            postings = own + postings
+        postings = (
+            await self._session.scalars(
+                select(Posting).where(Posting.role_id == role_id).order_by(Posting.id.desc()).limit(SAMPLE)
+            )
+        ).all()
+        return MarketSnapshot(role_id, total or 0, counts, tuple(await self._views(postings)))
+
+    async def own(self, user_id: int) -> list[PostingView]:
+        """The postings a student added themselves."""
+        postings = (await self._session.scalars(select(Posting).where(Posting.added_by == user_id))).all()
+        return await self._views(postings)
+
+    async def _views(self, postings) -> list[PostingView]:
         skills: dict[int, set[str]] = {p.id: set() for p in postings}
         if postings:
             rows = await self._session.execute(
@@ -46,7 +47,7 @@ class MarketRepo:
             )
             for posting_id, skill_id in rows:
                 skills[posting_id].add(skill_id)
-        views = [
+        return [
             PostingView(
                 id=p.id,
                 title=p.title,
@@ -62,10 +63,6 @@ class MarketRepo:
             )
             for p in postings
         ]
-        for posting in own:  # the student's own postings are not in the shared aggregates
-            for skill in skills[posting.id]:
-                counts[skill] = counts.get(skill, 0) + 1
-        return MarketSnapshot(role_id, (total or 0) + len(own), counts, tuple(views))
 
     async def cities(self, limit: int = 8) -> list[str]:
         """Cities of stored postings, most common first."""

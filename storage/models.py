@@ -108,7 +108,9 @@ class Posting(Stamped, Base):
     salary_to: Mapped[int | None] = mapped_column(Integer)
     currency: Mapped[str | None] = mapped_column(String(3))
     salary_gross: Mapped[bool | None] = mapped_column(Boolean)
-    added_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="SET NULL"))
+    added_by: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )  # a student's own find: looked up on every view of their market
 
 
 class PostingSkill(Base):

@@ -152,3 +152,37 @@ async def test_market_shows_salaries_by_city_for_my_level(alice, engine, session
     _chart, text = await alice.send("/market")
     assert "Middle by city:" in text.visible
     assert "• Almaty: 1,100,000 KZT · 900,000–1,300,000 · 1" in text.visible  # the imported Go posting
+
+
+def test_the_market_cache_expires_and_is_per_database():
+    from coach.market import MarketSnapshot
+    from services.market_cache import MarketCache, cache_for
+
+    now = [100.0]
+    cache = MarketCache(ttl=60, clock=lambda: now[0])
+    snapshot = MarketSnapshot("backend", 1, {"python": 1})
+    cache.put("backend", snapshot)
+    assert cache.get("backend") is snapshot
+    now[0] += 61
+    assert cache.get("backend") is None
+    cache.put("backend", snapshot)
+    cache.invalidate()
+    assert cache.get("backend") is None
+
+    class Engine:  # two databases, two caches
+        pass
+
+    first, second = Engine(), Engine()
+    assert cache_for(first) is cache_for(first)
+    assert cache_for(first) is not cache_for(second)
+
+
+async def test_an_import_shows_in_the_market_at_once(alice, session_pool, catalog, parser):
+    from services.postings import import_files
+
+    await onboard(alice, typed="Python")
+    _chart, before = await alice.send("/market")
+    assert "Market for Backend Engineer: 7 postings" in before.visible
+    await import_files(session_pool, catalog, parser, [FIXTURES / "hh" / "page.json"])
+    _chart, after = await alice.send("/market")
+    assert "Market for Backend Engineer: 9 postings" in after.visible
