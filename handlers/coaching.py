@@ -20,7 +20,8 @@ from storage.users import UserDTO
 _STATES = {"d": ItemState.DONE, "s": ItemState.SKIPPED, "o": ItemState.OPEN}
 
 
-async def _profile_or_hint(target: Message | CallbackQuery, service: CoachService, user: UserDTO) -> Profile | None:
+async def profile_or_hint(target: Message | CallbackQuery, service: CoachService, user: UserDTO) -> Profile | None:
+    """The student's profile, or None after telling them to make one first (commands that need it)."""
     profile = await service.profile(user)
     if profile.complete:
         return profile
@@ -36,7 +37,7 @@ async def gap(
     target: Message | CallbackQuery, user: UserDTO, session: AsyncSession, catalog: Catalog, lang: str
 ) -> None:
     service = CoachService(session, catalog)
-    if not (profile := await _profile_or_hint(target, service, user)):
+    if not (profile := await profile_or_hint(target, service, user)):
         return
     roadmap = await service.roadmap(profile)
     text = views.gap_report(catalog, profile, roadmap.gap, lang)
@@ -51,7 +52,7 @@ async def roadmap(
     target: Message | CallbackQuery, user: UserDTO, session: AsyncSession, catalog: Catalog, lang: str, page: int = 0
 ) -> None:
     service = CoachService(session, catalog)
-    if not (profile := await _profile_or_hint(target, service, user)):
+    if not (profile := await profile_or_hint(target, service, user)):
         return
     view = views.roadmap_page(catalog, profile, await service.roadmap(profile), page, lang)
     if isinstance(target, CallbackQuery):
@@ -65,7 +66,7 @@ async def progress(
     target: Message | CallbackQuery, user: UserDTO, session: AsyncSession, catalog: Catalog, lang: str
 ) -> None:
     service = CoachService(session, catalog)
-    if not (profile := await _profile_or_hint(target, service, user)):
+    if not (profile := await profile_or_hint(target, service, user)):
         return
     text = views.progress_report(catalog, profile, await service.roadmap(profile), lang)
     if isinstance(target, CallbackQuery):
@@ -108,7 +109,7 @@ async def turn_page(
     callback: CallbackQuery, callback_data: PageCb, user: UserDTO, session: AsyncSession, catalog: Catalog, lang: str
 ) -> None:
     service = CoachService(session, catalog)
-    if not (profile := await _profile_or_hint(callback, service, user)):
+    if not (profile := await profile_or_hint(callback, service, user)):
         return
     await callback.answer()
     if callback_data.page == _shown_page(callback):
@@ -142,7 +143,7 @@ async def menu(
         await progress(callback, user, session, catalog, lang)
     elif callback_data.target == "profile":
         service = CoachService(session, catalog)
-        if profile := await _profile_or_hint(callback, service, user):
+        if profile := await profile_or_hint(callback, service, user):
             await callback.answer()
             await state.clear()
             await callback.bot.send_message(

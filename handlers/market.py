@@ -23,6 +23,7 @@ from coach.market import MarketSnapshot, PostingView, salary_by_city, salary_tab
 from coach.postings import PostingDraft, PostingError, from_hh
 from coach.skills import SkillParser
 from handlers import views
+from handlers.coaching import profile_or_hint
 from handlers.labels import city_name, level_name
 from services.coaching import CoachService, Profile
 from services.hh import HhError, fetch_vacancy, vacancy_id
@@ -125,9 +126,7 @@ async def market(
     message: Message, user: UserDTO, session: AsyncSession, catalog: Catalog, settings: Settings, lang: str
 ) -> None:
     service = CoachService(session, catalog)
-    profile = await service.profile(user)
-    if not profile.complete:
-        await message.answer(_("First tell me which role you want and what you know — send /start. It takes a minute."))
+    if not (profile := await profile_or_hint(message, service, user)):
         return
     snapshot = await service.market(profile.user.role_id, user.id)
     roadmap = await service.roadmap(profile, market=snapshot)

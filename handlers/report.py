@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coach.catalog import Catalog
 from coach.progress import ItemState
 from coach.roadmap import Term
+from handlers.coaching import profile_or_hint
 from handlers.labels import city_name, level_name, term_name
 from handlers.views import money
 from services.coaching import CoachService, Profile, Roadmap
@@ -152,9 +153,7 @@ def build_report(catalog: Catalog, profile: Profile, roadmap: Roadmap, lang: str
 
 async def report(message: Message, user: UserDTO, session: AsyncSession, catalog: Catalog, lang: str) -> None:
     service = CoachService(session, catalog)
-    profile = await service.profile(user)
-    if not profile.complete:
-        await message.answer(_("First tell me which role you want and what you know — send /start. It takes a minute."))
+    if not (profile := await profile_or_hint(message, service, user)):
         return
     roadmap = await service.roadmap(profile)
     text = build_report(catalog, profile, roadmap, lang, datetime.now(UTC))
