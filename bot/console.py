@@ -15,6 +15,7 @@ import re
 import sys
 from collections.abc import AsyncGenerator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TextIO
 
 from aiogram import Bot, Dispatcher
@@ -26,6 +27,7 @@ from aiogram.methods import (
     GetMe,
     SendDocument,
     SendMessage,
+    SendPhoto,
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
@@ -45,9 +47,9 @@ def plain(text: str, ansi: bool) -> str:
 class ConsoleSession(BaseSession):
     """Answers the Bot API by printing; keeps the messages, so edits and button presses work."""
 
-    def __init__(self, out: TextIO, ansi: bool) -> None:
+    def __init__(self, out: TextIO, ansi: bool, files: Path = Path("data/terminal-chat-files")) -> None:
         super().__init__()
-        self.out, self.ansi = out, ansi
+        self.out, self.ansi, self.files = out, ansi, files
         self.messages: dict[int, tuple[str, InlineKeyboardMarkup | None]] = {}
         self.choices: list[tuple[int, str]] = []  # (message id, callback data), numbered from 1
         self._ids = itertools.count(1)
@@ -68,11 +70,18 @@ class ConsoleSession(BaseSession):
             message_id = next(self._ids)
             self._show(message_id, method.text, method.reply_markup, edited=False)
             result = self._message(message_id, method.text)
-        elif isinstance(method, SendDocument):
+        elif isinstance(method, SendDocument | SendPhoto):
             message_id = next(self._ids)
-            name = getattr(method.document, "filename", None) or "document"
-            self._print(f"📎 {name}" + (f"\n{plain(method.caption, self.ansi)}" if method.caption else ""))
+            upload = method.document if isinstance(method, SendDocument) else method.photo
+            name = getattr(upload, "filename", None) or "file"
+            saved = self._save(message_id, name, getattr(upload, "data", b""))
+            mark = "📎" if isinstance(method, SendDocument) else "🖼"
+            self._print(f"\n{mark} {saved}" + (f"\n{plain(method.caption, self.ansi)}" if method.caption else ""))
             result = self._message(message_id, "")
+            if isinstance(method, SendDocument):
+                result["document"] = {"file_id": f"f{message_id}", "file_unique_id": "u", "file_name": name}
+            else:
+                result["photo"] = [{"file_id": f"p{message_id}", "file_unique_id": "u", "width": 1, "height": 1}]
         elif isinstance(method, EditMessageText):
             message_id = int(method.message_id or 0)
             self._show(message_id, method.text, method.reply_markup, edited=True)
@@ -102,6 +111,13 @@ class ConsoleSession(BaseSession):
                         shown.append(f"[{len(self.choices)}] {button.text}")
                 if shown:
                     self._print("  " + "   ".join(shown))
+
+    def _save(self, message_id: int, name: str, data: bytes) -> Path:
+        """Files the bot sends (the report, the market chart) land in a folder you can open."""
+        self.files.mkdir(parents=True, exist_ok=True)
+        path = self.files / f"{message_id}-{Path(name).name}"
+        path.write_bytes(data)
+        return path
 
     def _print(self, text: str) -> None:
         print(text, file=self.out, flush=True)

@@ -60,3 +60,17 @@ def test_run_without_a_token_and_without_a_terminal_still_exits_2(tmp_path):
     )  # fmt: skip
     assert result.returncode == 2
     assert "Try the coach in this terminal" not in result.stdout
+
+
+def test_the_market_chart_and_the_report_are_saved_as_files(tmp_path):
+    lines = ["/start", "1", "2", "2", "Python, SQL", "18", "2", "/market", "/report", "/quit"]
+    result = chat(lines, tmp_path, "--lang", "ru")
+    assert result.returncode == 0, result.stderr
+    assert "что-то пошло не так" not in result.stdout
+    files = sorted((tmp_path / "data" / "terminal-chat-files").iterdir())
+    chart = next(f for f in files if f.suffix == ".png")
+    report = next(f for f in files if f.suffix == ".md")
+    assert chart.read_bytes().startswith(b"\x89PNG")
+    assert report.read_text().startswith("# Анализ ролей и навыков")
+    assert f"🖼 data/terminal-chat-files/{chart.name}" in result.stdout
+    assert "Рынок: Backend-разработчик" in result.stdout
