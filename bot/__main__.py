@@ -115,20 +115,13 @@ async def _db(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _postings(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.bootstrap import prepare_storage
-    from coach.catalog import default_catalog
+    from bot.bootstrap import open_storage
     from coach.skills import SkillParser
     from services.postings import import_files, role_stats
-    from storage.db import create_engine, create_session_pool
 
-    catalog = default_catalog()
-    parser = SkillParser(catalog)
-    engine = create_engine(settings.database_url)
-    pool = create_session_pool(engine)
-    try:
-        await prepare_storage(engine, pool, catalog, parser)
+    async with open_storage(settings.database_url) as (catalog, pool):
         if args.postings_command == "import":
-            result = await import_files(pool, catalog, parser, args.files)
+            result = await import_files(pool, catalog, SkillParser(catalog), args.files)
             for file, problem in result.problems:
                 where = f"{file}:{problem.line}" if problem.line else file
                 print(f"{where}: skipped: {problem.reason}", file=sys.stderr)
@@ -139,8 +132,6 @@ async def _postings(args: argparse.Namespace, settings: Settings) -> int:
                 top = ", ".join(f"{catalog.skill(s).name} {100 * n / count:.0f}%" for s, n in skills)
                 print(f"{catalog.role(role_id).name}: {count} postings — {top}")
         return 0
-    finally:
-        await engine.dispose()
 
 
 def _token(settings: Settings) -> str | None:

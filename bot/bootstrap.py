@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from coach.catalog import Catalog
+from coach.catalog import Catalog, default_catalog
 from coach.skills import SkillParser
+from storage.db import create_engine, create_session_pool
 from storage.migrate import upgrade
 from storage.postings import PostingIn, PostingRepo
 
@@ -38,6 +41,20 @@ def sample_postings(catalog: Catalog, parser: SkillParser) -> list[PostingIn]:
             )
         )
     return postings
+
+
+@asynccontextmanager
+async def open_storage(database_url: str) -> AsyncIterator[tuple[Catalog, async_sessionmaker[AsyncSession]]]:
+    """The catalog and a session pool on a migrated database with the sample postings; disposed on exit.
+    Every entry point (polling, webhook, chat, reminders, imports) starts here."""
+    catalog = default_catalog()
+    engine = create_engine(database_url)
+    pool = create_session_pool(engine)
+    try:
+        await prepare_storage(engine, pool, catalog, SkillParser(catalog))
+        yield catalog, pool
+    finally:
+        await engine.dispose()
 
 
 async def prepare_storage(

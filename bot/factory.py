@@ -14,13 +14,13 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+import bot.warmup  # noqa: F401 - holds aiogram's response types (see the module)
 from bot.config import Settings
 from bot.i18n import UserLanguageMiddleware, create_i18n
 from bot.menu import set_commands
 from bot.middlewares import DbSessionMiddleware, UserMiddleware
 from bot.observability import Metrics, UpdateLogMiddleware
 from bot.scheduler import reminder_service, start_scheduler
-from bot.warmup import kept as _response_types_kept  # noqa: F401 - imported for its effect
 from coach.catalog import Catalog
 from coach.skills import SkillParser
 from handlers import get_routers

@@ -34,13 +34,12 @@ class UserLanguageMiddleware(I18nMiddleware):
     """The user's saved language (set by the user middleware); the client's language before that.
     Handlers get it as `lang` (catalog texts carry their own translations and need to know)."""
 
-    async def __call__(self, handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        data["lang"] = await self.get_locale(event, data)
-        return await super().__call__(handler, event, data)
-
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
         user = data.get("user")
         if user is not None:
-            return user.language
-        from_user = data.get("event_from_user")
-        return language_for(from_user.language_code if from_user else None)
+            language = user.language
+        else:
+            from_user = data.get("event_from_user")
+            language = language_for(from_user.language_code if from_user else None)
+        data["lang"] = language  # aiogram asks once per event; handlers read it from here
+        return language

@@ -1,4 +1,4 @@
-"""Ways to run the bot. Polling today; webhook and the terminal chat join here."""
+"""Ways to run the bot: long polling, a webhook server, the terminal chat, a one-off reminder run."""
 
 from __future__ import annotations
 
@@ -11,37 +11,32 @@ from datetime import UTC, datetime
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.bootstrap import prepare_storage
+from bot.bootstrap import open_storage
 from bot.config import Settings
 from bot.console import ConsoleSession, chat
 from bot.factory import create_bot, create_dispatcher
 from bot.i18n import create_i18n
 from bot.scheduler import reminder_service
-from coach.catalog import default_catalog
-from coach.skills import SkillParser
+from coach.catalog import Catalog
 from services.reminders import RunCounts
-from storage.db import create_engine, create_session_pool
 
 log = logging.getLogger(__name__)
 
 
 async def remind_once(settings: Settings, token: str, everyone: bool) -> RunCounts:
     """`python -m bot remind`: deliver due reminders (or one to everyone) through the rate-limited sender."""
-    catalog = default_catalog()
-    engine = create_engine(settings.database_url)
-    pool = create_session_pool(engine)
-    bot = create_bot(settings, token)
-    try:
-        await prepare_storage(engine, pool, catalog, SkillParser(catalog))
-        service = reminder_service(bot, settings, pool, catalog, create_i18n())
-        now = datetime.now(UTC)
-        counts = await (service.broadcast(now) if everyone else service.deliver_due(now))
-        log.info("reminders (%s): %s", "all" if everyone else "due", counts)
-        return counts
-    finally:
-        await bot.session.close()
-        await engine.dispose()
+    async with open_storage(settings.database_url) as (catalog, pool):
+        bot = create_bot(settings, token)
+        try:
+            service = reminder_service(bot, settings, pool, catalog, create_i18n())
+            now = datetime.now(UTC)
+            counts = await (service.broadcast(now) if everyone else service.deliver_due(now))
+            log.info("reminders (%s): %s", "all" if everyone else "due", counts)
+            return counts
+        finally:
+            await bot.session.close()
 
 
 CHAT_DATABASE_URL = "sqlite+aiosqlite:///data/terminal-chat.sqlite3"
@@ -51,22 +46,15 @@ CONSOLE_TOKEN = "1:terminal-chat-no-telegram-involved"  # well-formed, never sen
 async def run_chat(settings: Settings, language: str, database_url: str = CHAT_DATABASE_URL) -> None:
     """The coach in this terminal: the same dispatcher, a console instead of Telegram, a local SQLite file."""
     settings = settings.model_copy(update={"database_url": database_url, "reminders": False, "redis_url": None})
-    catalog = default_catalog()
-    engine = create_engine(database_url)
-    pool = create_session_pool(engine)
-    ansi = sys.stdout.isatty()
-    session = ConsoleSession(sys.stdout, ansi)
+    session = ConsoleSession(sys.stdout, ansi=sys.stdout.isatty())
     bot = create_bot(settings, CONSOLE_TOKEN, session=session)
-    try:
-        await prepare_storage(engine, pool, catalog, SkillParser(catalog))
+    async with open_storage(database_url) as (catalog, pool):
         dp = create_dispatcher(settings=settings, session_pool=pool, catalog=catalog)
         await dp.emit_startup(bot=bot, dispatcher=dp, **dp.workflow_data)
         try:
             await chat(dp, bot, session, language)
         finally:
             await dp.emit_shutdown(bot=bot, dispatcher=dp, **dp.workflow_data)
-    finally:
-        await engine.dispose()
 
 
 async def run_webhook(settings: Settings, token: str) -> None:
@@ -75,10 +63,14 @@ async def run_webhook(settings: Settings, token: str) -> None:
     Each update is handled inside its request (not in the background), so aiohttp's graceful shutdown on
     SIGTERM — stop accepting, wait for requests in flight — never drops an update Telegram was told we took.
     """
-    catalog = default_catalog()
-    engine = create_engine(settings.database_url)
-    pool = create_session_pool(engine)
-    await prepare_storage(engine, pool, catalog, SkillParser(catalog))
+    async with open_storage(settings.database_url) as (catalog, pool):
+        await _serve_webhook(settings, token, catalog, pool)
+
+
+async def _serve_webhook(
+    settings: Settings, token: str, catalog: Catalog, pool: async_sessionmaker[AsyncSession]
+) -> None:
+    engine = pool.kw["bind"]
     bot = create_bot(settings, token)
     dp = create_dispatcher(settings=settings, session_pool=pool, catalog=catalog)
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
@@ -104,9 +96,8 @@ async def run_webhook(settings: Settings, token: str) -> None:
             drop_pending_updates=False,  # those are real students' messages
         )
 
-    async def close_storage(_: web.Application) -> None:
-        await dp.storage.close()
-        await engine.dispose()
+    async def close_fsm(_: web.Application) -> None:
+        await dp.storage.close()  # the engine is disposed by open_storage, after the server has stopped
 
     app = web.Application()
     SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret, handle_in_background=False).register(
@@ -116,7 +107,7 @@ async def run_webhook(settings: Settings, token: str) -> None:
     app.router.add_get("/metrics", metrics_page)
     setup_application(app, dp, bot=bot)
     app.on_startup.append(register_webhook)
-    app.on_cleanup.append(close_storage)
+    app.on_cleanup.append(close_fsm)
     runner = web.AppRunner(app, shutdown_timeout=30)
     await runner.setup()
     site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
@@ -133,15 +124,9 @@ async def run_webhook(settings: Settings, token: str) -> None:
 
 
 async def run_polling(settings: Settings, token: str) -> None:
-    catalog = default_catalog()
-    engine = create_engine(settings.database_url)
-    pool = create_session_pool(engine)
-    try:
-        await prepare_storage(engine, pool, catalog, SkillParser(catalog))
+    async with open_storage(settings.database_url) as (catalog, pool):
         bot = create_bot(settings, token)
         dp = create_dispatcher(settings=settings, session_pool=pool, catalog=catalog)
         # aiogram stops polling on SIGINT/SIGTERM, finishes the updates in hand and runs shutdown hooks.
         await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types(), handle_signals=True)
         await dp.storage.close()
-    finally:
-        await engine.dispose()

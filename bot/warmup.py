@@ -27,7 +27,3 @@ USED = (
 )
 
 _KEPT: list[type] = [Response[method.__returning__] for method in USED]  # type: ignore[name-defined]
-
-
-def kept() -> int:
-    return len(_KEPT)

@@ -114,7 +114,7 @@ def market_text(catalog: Catalog, profile: Profile, market: MarketSnapshot, have
         lines += ["", "🏙 " + _("<b>{level} by city:</b>").format(level=level_name(level))]
         for city, rows in by_city.items():
             lines += [row_text(html.quote(city_name(catalog, city, lang)), row) for row in rows]
-    return views._fit(["\n".join(lines)])
+    return views.fit(["\n".join(lines)])
 
 
 def _add_button() -> InlineKeyboardMarkup:

@@ -85,7 +85,7 @@ def gap_report(catalog: Catalog, profile: Profile, gap: Gap, lang: str) -> str:
         parts.append(
             "ℹ️ " + _("No job postings for this role are stored yet, so this report uses the role profile only.")
         )
-        return _fit(parts)
+        return fit(parts)
     if gap.in_both:
         parts.append(
             "🔁 "
@@ -120,7 +120,7 @@ def gap_report(catalog: Catalog, profile: Profile, gap: Gap, lang: str) -> str:
             "🏢 " + _("<b>Best-matching postings</b> (of {n}):").format(n=gap.postings_total) + "\n" + "\n".join(lines)
         )
     parts.append(salary_line(catalog, profile, gap, lang))
-    return _fit(parts)
+    return fit(parts)
 
 
 def salary_range(low: int | None, high: int | None, currency: str, lang: str) -> str:
@@ -151,7 +151,7 @@ def salary_line(catalog: Catalog, profile: Profile, gap: Gap, lang: str) -> str:
     ).format(level=scope, where=where, range=span, source=html.quote(insight.fallback_source or ""))
 
 
-def _fit(parts: Sequence[str]) -> str:
+def fit(parts: Sequence[str]) -> str:
     """Join sections, dropping trailing ones that would push the message past Telegram's limit."""
     text = ""
     for part in parts:
@@ -182,13 +182,6 @@ def _pages(items: Sequence[Item]) -> list[list[list[Item]]]:
         else:
             groups.append([item])
     return [groups[i : i + SKILLS_PER_PAGE] for i in range(0, len(groups), SKILLS_PER_PAGE)] or [[]]
-
-
-def page_of(items: Sequence[Item], item_id: int) -> int:
-    for number, page in enumerate(_pages(items)):
-        if any(item.id == item_id for group in page for item in group):
-            return number
-    return 0
 
 
 _MARKS = {ItemState.OPEN: "▫️", ItemState.DONE: "✅", ItemState.SKIPPED: "⏭"}
@@ -302,7 +295,7 @@ def progress_report(catalog: Catalog, profile: Profile, roadmap: Roadmap, lang: 
         mark = "✅" if skill.complete else ("▫️" if not skill.done else "◐")
         name = html.quote(catalog.skill(skill.skill_id).display(lang))
         lines.append(f"{mark} {name} — {skill.done}/{skill.total}")
-    return _fit(["\n".join(lines)])
+    return fit(["\n".join(lines)])
 
 
 def profile_summary(catalog: Catalog, profile: Profile, lang: str) -> str:

@@ -115,9 +115,7 @@ class ReminderService:
     async def _deliver(self, row: DueReminder, now: datetime, counts: RunCounts) -> None:
         async with self._slots:
             slot = Schedule(row.weekday, row.hour, row.timezone)
-            async with self._pool() as session:
-                user = await UserRepo(session).get(row.user_id)
-                roadmap = await self._roadmap(session, user) if user else None
+            user, roadmap = await self._load(row.user_id)
             last_activity = _last_activity(row, roadmap)
             if is_too_late(row.next_run_at, now) and (latest := next_run(slot, now - LATE_LIMIT)) > now:
                 # Missed by more than a day (the bot was down, or the student was away): not sent late, and not
@@ -135,19 +133,31 @@ class ReminderService:
                 counts.skipped += 1
                 await self._complete(row, next_run(slot, now), sent_at=None, nudged=False)
                 return
-            delivery = await self._sender.send_message(row.user_id, message.text, message.markup)
+            delivery = await self._send(row.user_id, message, counts)
             if delivery is Delivery.SENT:
-                counts.sent += 1
                 await self._complete(row, next_run(slot, now, last_sent=now), sent_at=now, nudged=message.nudge)
-            elif delivery is Delivery.BLOCKED:
-                counts.blocked += 1
+            else:  # blocked users are not claimed again; a failure is retried after a pause
+                retry_at = now if delivery is Delivery.BLOCKED else now + RETRY_AFTER_FAILURE
                 async with self._pool.begin() as session:
-                    await UserRepo(session).mark_blocked(row.user_id)
-                    await ReminderRepo(session).release(row.user_id, row.token, now)
-            else:
-                counts.failed += 1
-                async with self._pool.begin() as session:
-                    await ReminderRepo(session).release(row.user_id, row.token, now + RETRY_AFTER_FAILURE)
+                    await ReminderRepo(session).release(row.user_id, row.token, retry_at)
+
+    async def _load(self, user_id: int) -> tuple[UserDTO | None, Roadmap | None]:
+        async with self._pool() as session:
+            user = await UserRepo(session).get(user_id)
+            return user, (await self._roadmap(session, user) if user else None)
+
+    async def _send(self, user_id: int, message: ReminderMessage, counts: RunCounts) -> Delivery:
+        """Send through the rate-limited sender, count the outcome, and mark a user who blocked the bot."""
+        delivery = await self._sender.send_message(user_id, message.text, message.markup)
+        if delivery is Delivery.SENT:
+            counts.sent += 1
+        elif delivery is Delivery.BLOCKED:
+            counts.blocked += 1
+            async with self._pool.begin() as session:
+                await UserRepo(session).mark_blocked(user_id)
+        else:
+            counts.failed += 1
+        return delivery
 
     async def _roadmap(self, session: AsyncSession, user: UserDTO) -> Roadmap | None:
         service = CoachService(session, self._catalog)
@@ -174,22 +184,12 @@ class ReminderService:
 
         async def one(user_id: int) -> None:
             async with self._slots:
-                async with self._pool() as session:
-                    user = await UserRepo(session).get(user_id)
-                    roadmap = await self._roadmap(session, user) if user else None
+                user, roadmap = await self._load(user_id)
                 message = await self._compose(user, roadmap, False) if user else None
                 if message is None:
                     counts.skipped += 1
                     return
-                delivery = await self._sender.send_message(user_id, message.text, message.markup)
-                if delivery is Delivery.SENT:
-                    counts.sent += 1
-                elif delivery is Delivery.BLOCKED:
-                    counts.blocked += 1
-                    async with self._pool.begin() as session:
-                        await UserRepo(session).mark_blocked(user_id)
-                else:
-                    counts.failed += 1
+                await self._send(user_id, message, counts)
 
         async with asyncio.TaskGroup() as group:
             for user_id in user_ids:
