@@ -1,10 +1,12 @@
-"""Update handling cost: the real dispatcher (factory, SQLite file, fake Bot API answering instantly) fed a
-realistic mix of updates from many students, against a bare aiogram dispatcher with one echo handler fed the
-same number of updates, in the same run.
+"""Update handling cost: the real dispatcher (factory, SQLite file or PostgreSQL, fake Bot API answering
+instantly) fed a realistic mix of updates from many students, against a bare aiogram dispatcher with one echo
+handler fed the same number of updates, in the same run.
 
-    python -m bench.updates [--students 200]
+    python -m bench.updates [--students 200] [--database-url postgresql+asyncpg://...]
 
 Reports updates/s for both, the per-update cost ratio (ours / bare), and p50 / p99 latency per update type.
+A third dispatcher — the echo plus one database transaction reading the sender's row, on the same database —
+shows the floor under any bot that keeps its users in a database, so the ratio can be read against it.
 """
 
 from __future__ import annotations
@@ -15,18 +17,24 @@ import statistics
 import tempfile
 import time
 from collections import defaultdict
+from contextlib import nullcontext
 from pathlib import Path
 
 from aiogram import Dispatcher
 from aiogram.types import Message
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bench.databases import scratch_postgres
 from bench.report import report
 from bot.bootstrap import prepare_storage
 from bot.config import Settings
 from bot.factory import create_bot, create_dispatcher
+from bot.warmup import settle_heap
 from coach.catalog import default_catalog
 from coach.skills import SkillParser
 from storage.db import create_engine, create_session_pool
+from storage.models import User
 from tests.fakes.client import ChatClient, find_button
 from tests.fakes.telegram import FakeTelegram
 
@@ -81,67 +89,119 @@ async def journey(client: ChatClient, timer: FeedTimer) -> None:
     await timed("text: unknown", client.send("hello?"))
 
 
-async def run(students: int, save: bool = True) -> dict:
-    catalog = default_catalog()
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
-        settings = Settings(_env_file=None, bot_token=TOKEN, database_url=url, reminders=False)
-        engine = create_engine(url)
-        pool = create_session_pool(engine)
-        await prepare_storage(engine, pool, catalog, SkillParser(catalog))
-        telegram = FakeTelegram()
-        bot = create_bot(settings, TOKEN, session=telegram)
-        dp = create_dispatcher(settings=settings, session_pool=pool, catalog=catalog)
-        await dp.emit_startup(bot=bot, dispatcher=dp, **dp.workflow_data)
+def instant_telegram() -> FakeTelegram:
+    """The fake Bot API without its HTML and keyboard checks: it answers at once, so what is timed is the bot."""
+    telegram = FakeTelegram()
+    telegram.validate = False
+    return telegram
 
-        timer = FeedTimer(dp)
-        for warmup in range(3):  # imports, caches and prepared statements warm before measuring
-            await journey(ChatClient(dp, bot, telegram, user_id=900_000 + warmup), timer)
-        timer.timings.clear()
-        for student in range(students):
-            await journey(ChatClient(dp, bot, telegram, user_id=1_000 + student, first_name="S"), timer)
-        timings = timer.timings
-        ours_seconds = timer.total()
-        updates = sum(len(v) for v in timings.values())
-        await dp.emit_shutdown(bot=bot, dispatcher=dp, **dp.workflow_data)
-        await engine.dispose()
 
-    bare_telegram = FakeTelegram()
-    bare_bot = create_bot(settings, TOKEN, session=bare_telegram)
+async def echo_updates(dp: Dispatcher, settings: Settings, updates: int) -> float:
+    """Seconds `dp` spends on `updates` text messages, after a warm-up."""
+    telegram = instant_telegram()
+    bot = create_bot(settings, TOKEN, session=telegram)
+    timer = FeedTimer(dp)
+    client = ChatClient(dp, bot, telegram)
+    for _ in range(50):
+        await client.send("warm up")
+    timer.timings.clear()
+    for number in range(updates):
+        await client.send(f"echo {number}")
+    return timer.total()
+
+
+def bare_echo() -> Dispatcher:
     bare = Dispatcher()
 
     @bare.message()
     async def echo(message: Message) -> None:
         await message.answer(message.text or "…")
 
-    bare_timer = FeedTimer(bare)
-    client = ChatClient(bare, bare_bot, bare_telegram)
-    for _ in range(50):
-        await client.send("warm up")
-    bare_timer.timings.clear()
-    for number in range(updates):
-        await client.send(f"echo {number}")
-    bare_seconds = bare_timer.total()
+    return bare
 
-    ours_per_update = ours_seconds / updates
-    bare_per_update = bare_seconds / updates
+
+def echo_with_database(pool: async_sessionmaker[AsyncSession]) -> Dispatcher:
+    """The floor under a database-backed bot: one transaction per update that reads the sender's row."""
+    floor = Dispatcher()
+
+    @floor.message()
+    async def echo(message: Message) -> None:
+        async with pool() as session, session.begin():
+            await session.get(User, message.chat.id)
+        await message.answer(message.text or "…")
+
+    return floor
+
+
+async def run(students: int, save: bool = True, postgres_url: str | None = None) -> dict:
+    """On a SQLite file, or on a scratch database of the PostgreSQL server at `postgres_url`."""
+    with tempfile.TemporaryDirectory() as folder:
+        sqlite = f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
+        async with scratch_postgres(postgres_url) if postgres_url else nullcontext(sqlite) as url:
+            settings = Settings(_env_file=None, bot_token=TOKEN, database_url=url, reminders=False)
+            engine = create_engine(url)
+            pool = create_session_pool(engine)
+            timings = await measure_ours(students, settings, pool)
+            updates = sum(len(values) for values in timings.values())
+            floor_seconds = await echo_updates(echo_with_database(pool), settings, updates)
+            await engine.dispose()
+    bare_seconds = await echo_updates(bare_echo(), settings, updates)
+    ours_seconds = sum(sum(values) for values in timings.values())
+
+    backend = make_url(url).get_backend_name()
     rows: list[tuple[str, object]] = [
+        ("database", backend),
         ("updates (each side)", updates),
         ("ours: updates/s", updates / ours_seconds),
         ("bare aiogram echo: updates/s", updates / bare_seconds),
-        ("per-update cost ours / bare", ours_per_update / bare_per_update),
+        ("echo + one DB transaction: updates/s", updates / floor_seconds),
+        ("per-update cost ours / bare", ours_seconds / bare_seconds),
+        ("per-update cost ours / echo + DB", ours_seconds / floor_seconds),
     ]
     for kind, values in sorted(timings.items()):
-        ordered = sorted(values)
-        p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
-        rows.append((f"{kind}: p50 / p99 ms", f"{1000 * statistics.median(ordered):.1f} / {1000 * p99:.1f}"))
-    return report(f"updates-{students}-students", rows, save=save)
+        rows.append((f"{kind}: p50 / p99 ms", _percentiles(values)))
+    rows.append(("all updates: p50 / p99 ms", _percentiles([v for values in timings.values() for v in values])))
+    return report(f"updates-{students}-students" + ("" if backend == "sqlite" else f"-{backend}"), rows, save=save)
+
+
+async def measure_ours(
+    students: int, settings: Settings, pool: async_sessionmaker[AsyncSession]
+) -> dict[str, list[float]]:
+    """The real dispatcher, as the runners build it: seconds per update, by kind."""
+    catalog = default_catalog()
+    await prepare_storage(pool.kw["bind"], pool, catalog, SkillParser(catalog))
+    telegram = instant_telegram()
+    bot = create_bot(settings, TOKEN, session=telegram)
+    dp = create_dispatcher(settings=settings, session_pool=pool, catalog=catalog)
+    dp.startup.register(settle_heap)  # as the runners do
+    await dp.emit_startup(bot=bot, dispatcher=dp, **dp.workflow_data)
+    timer = FeedTimer(dp)
+    for warmup in range(3):  # imports, caches and prepared statements warm before measuring
+        await journey(ChatClient(dp, bot, telegram, user_id=900_000 + warmup), timer)
+    timer.timings.clear()
+    for student in range(students):
+        await journey(ChatClient(dp, bot, telegram, user_id=1_000 + student, first_name="S"), timer)
+    await dp.emit_shutdown(bot=bot, dispatcher=dp, **dp.workflow_data)
+    return timer.timings
+
+
+def _percentiles(values: list[float]) -> str:
+    ordered = sorted(values)
+    return f"{1000 * statistics.median(ordered):.1f} / {1000 * _p99(ordered):.1f}"
+
+
+def _p99(ordered: list[float]) -> float:
+    return ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", type=int, default=200)
-    asyncio.run(run(parser.parse_args().students))
+    parser.add_argument(
+        "--postgres", metavar="URL", help="a PostgreSQL server to repeat the run on (a scratch database)"
+    )
+    args = parser.parse_args()
+    asyncio.run(run(args.students, postgres_url=args.postgres))
 
 
 if __name__ == "__main__":

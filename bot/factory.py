@@ -18,7 +18,7 @@ import bot.warmup  # noqa: F401 - holds aiogram's response types (see the module
 from bot.config import Settings
 from bot.i18n import UserLanguageMiddleware, create_i18n
 from bot.menu import set_commands
-from bot.middlewares import DbSessionMiddleware, UserMiddleware
+from bot.middlewares import UpdateScopeMiddleware, UserMiddleware
 from bot.observability import Metrics, UpdateLogMiddleware
 from bot.scheduler import reminder_service, start_scheduler
 from coach.catalog import Catalog
@@ -81,7 +81,10 @@ def create_dispatcher(
 ) -> Dispatcher:
     if storage is None:
         storage, events_isolation = create_fsm(settings, session_pool)
-    dp = Dispatcher(storage=storage, events_isolation=events_isolation or SimpleEventIsolation())
+    events_isolation = events_isolation or SimpleEventIsolation()
+    # aiogram's own FSM middleware is replaced by one that also holds the update's transaction (see there).
+    dp = Dispatcher(storage=storage, events_isolation=events_isolation, disable_fsm=True)
+    dp.fsm = UpdateScopeMiddleware(session_pool, storage, events_isolation)
     i18n = create_i18n()
     metrics = Metrics()
     dp.workflow_data.update(
@@ -92,10 +95,10 @@ def create_dispatcher(
         i18n=i18n,
         metrics=metrics,
     )
-    # Order matters: timing wraps everything; the session exists before the user is loaded, the user before
-    # the language is chosen.
+    # Order matters: timing wraps everything; the lock and session exist before the user is loaded, the user
+    # before the language is chosen.
     dp.update.outer_middleware(UpdateLogMiddleware(metrics))
-    dp.update.outer_middleware(DbSessionMiddleware(session_pool))
+    dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(UserMiddleware(settings.default_timezone))
     UserLanguageMiddleware(i18n).setup(dp)
     dp.include_routers(*get_routers())

@@ -146,7 +146,11 @@ async def market(
     await message.answer(text, reply_markup=_add_button())
 
 
-async def ask_posting(callback: CallbackQuery, state: FSMContext) -> None:
+async def ask_posting(
+    callback: CallbackQuery, state: FSMContext, user: UserDTO, session: AsyncSession, catalog: Catalog
+) -> None:
+    if not await profile_or_hint(callback, CoachService(session, catalog), user):
+        return  # a stale button, pressed after /delete_me
     await callback.answer()
     await state.set_state(MarketFlow.posting)
     await callback.bot.send_message(
@@ -169,6 +173,11 @@ async def receive_posting(
     message: Message, state: FSMContext, user: UserDTO, session: AsyncSession, catalog: Catalog,
     parser: SkillParser, settings: Settings, lang: str,
 ) -> None:  # fmt: skip
+    service = CoachService(session, catalog)
+    if not (profile := await profile_or_hint(message, service, user)):
+        # The profile was deleted while a posting was asked for: nothing to compare the posting with.
+        await state.clear()
+        return
     text = message.text or ""
     vacancy = vacancy_id(text)
     if vacancy:
@@ -191,10 +200,8 @@ async def receive_posting(
     if not draft.skills:
         await message.answer(_("I couldn't find any skills in that. Paste the requirements part, or an hh link."))
         return
-    service = CoachService(session, catalog)
     await service.add_posting(user, draft)
     await state.clear()
-    profile = await service.profile(user)
     roadmap = await service.roadmap(profile)
     have = set(roadmap.gap.have) | set(roadmap.gap.other_have)
     view = PostingView(id=0, title=draft.title, company=draft.company, skills=frozenset(draft.skills))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -71,3 +71,18 @@ def bind_update_session(session: AsyncSession) -> Iterator[None]:
 
 def update_session() -> AsyncSession | None:
     return _update_session.get()
+
+
+# Work a repository defers to the end of the update, run by the update's owner just before it commits. The FSM
+# uses it: a handler sets state and data several times per update, and only the last value needs a write.
+_DEFERRED = "deferred_until_commit"
+
+
+def defer_until_commit(session: AsyncSession, key: Hashable, job: Callable[[], Awaitable[None]]) -> None:
+    """Run `job` once, before `session` commits (the latest job per key wins)."""
+    session.info.setdefault(_DEFERRED, {})[key] = job
+
+
+async def run_deferred(session: AsyncSession) -> None:
+    for job in session.info.pop(_DEFERRED, {}).values():
+        await job()

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 from pydantic import AnyHttpUrl
+from sqlalchemy import func, select
 
 from coach.market import PostingView, salary_by_city, salary_table
 from services.hh import HhError, fetch_vacancy, vacancy_id
+from storage.models import Posting
 from tests.test_journey import onboard
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -86,6 +88,18 @@ async def test_a_posting_without_skills_is_not_saved(alice):
     [hint] = await alice.send_update(sticker=Sticker(file_id="s", file_unique_id="u", type="regular", width=1,
                                                      height=1, is_animated=False, is_video=False))  # fmt: skip
     assert "paste the vacancy's text" in hint.visible
+
+
+async def test_a_posting_pasted_after_deleting_my_data_asks_for_a_profile(alice, session_pool):
+    await onboard(alice, typed="Python")
+    _chart, market = await alice.send("/market")
+    await alice.send("/delete_me")
+    await alice.click("Yes, delete everything")
+    await alice.click("➕ Add a posting", market)  # a stale button: no profile to compare a posting with
+    assert "send /start" in alice.telegram.callback_answers[-1].text
+    await alice.send("Junior Python Developer\nRequirements: Python, Docker")
+    async with session_pool() as session:
+        assert await session.scalar(select(func.count()).select_from(Posting).where(Posting.added_by == 1001)) == 0
 
 
 @pytest.fixture

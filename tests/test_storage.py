@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import StorageKey
-from sqlalchemy import inspect, select, text
+from sqlalchemy import event, inspect, select, text
 
 from bot.bootstrap import prepare_storage, sample_postings
 from bot.config import Settings
 from bot.factory import create_fsm
 from storage import migrate
-from storage.db import bind_update_session, create_engine
+from storage.db import bind_update_session, create_engine, run_deferred
 from storage.fsm import SqlStorage
 from storage.models import Base, FsmRecord, Posting, PostingSkill, RoadmapItem, User, UserSkill
 from storage.postings import PostingIn, PostingRepo
@@ -222,3 +222,39 @@ async def test_sql_fsm_joins_the_updates_transaction(session_pool, key):
     with pytest.raises(RuntimeError):
         await failing_update()
     assert await storage.get_state(key) is None  # rolled back with the update
+
+
+async def test_sql_fsm_writes_once_per_update_at_commit(engine, session_pool, key):
+    """A handler sets state and data several times per step; the update writes the row once, at the end."""
+    storage = SqlStorage(session_pool)
+    statements: list[str] = []
+    event.listen(engine.sync_engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+
+    async def update(*writes) -> None:
+        async with session_pool() as session, session.begin():
+            with bind_update_session(session):
+                for write in writes:
+                    await write()
+                await run_deferred(session)
+
+    await update(
+        lambda: storage.set_state(key, "A:b"),
+        lambda: storage.update_data(key, {"x": 1}),
+        lambda: storage.update_data(key, {"y": 2}),
+    )
+    writes = [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert len(writes) == 1
+    assert await storage.get_state(key) == "A:b"
+    assert await storage.get_data(key) == {"x": 1, "y": 2}
+
+    statements.clear()
+    await update(lambda: storage.set_state(key, None), lambda: storage.set_data(key, {}))  # a finished conversation
+    assert [s.split()[0].upper() for s in statements if "fsm_states" in s] == ["SELECT", "DELETE"]
+    async with session_pool() as session:
+        assert (await session.scalars(select(FsmRecord))).all() == []
+
+    statements.clear()
+    await update(
+        lambda: storage.set_state(key, "A:b"), lambda: storage.set_state(key, None)
+    )  # set and cleared: nothing stored
+    assert [s.split()[0].upper() for s in statements if "fsm_states" in s] == ["SELECT"]
