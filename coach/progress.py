@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 
@@ -73,26 +74,31 @@ def streak(done_times: Iterable[datetime], now: datetime, zone: ZoneInfo) -> int
 
 
 def summarize(items: Sequence[Item], now: datetime, zone: ZoneInfo) -> Progress:
-    per_skill: dict[str, list[Item]] = {}
-    for item in sorted(items, key=lambda i: i.position):
-        per_skill.setdefault(item.skill_id, []).append(item)
-    done_times = [i.done_at for i in items if i.state is ItemState.DONE and i.done_at]
+    # One pass over the items (every view and every reminder summarizes ~80 of them).
+    per_skill: dict[str, list[int]] = {}  # skill -> [done, skipped, total], in roadmap order
+    done = skipped = 0
+    done_times: list[datetime] = []
+    for item in sorted(items, key=attrgetter("position")):
+        counts = per_skill.get(item.skill_id)
+        if counts is None:
+            counts = per_skill[item.skill_id] = [0, 0, 0]
+        counts[2] += 1
+        if item.state is ItemState.DONE:
+            counts[0] += 1
+            done += 1
+            if item.done_at:
+                done_times.append(item.done_at)
+        elif item.state is ItemState.SKIPPED:
+            counts[1] += 1
+            skipped += 1
     this_week = _week(now, zone)
     return Progress(
-        done=sum(i.state is ItemState.DONE for i in items),
-        skipped=sum(i.state is ItemState.SKIPPED for i in items),
+        done=done,
+        skipped=skipped,
         total=len(items),
         done_this_week=sum(_week(t, zone) == this_week for t in done_times),
         streak_weeks=streak(done_times, now, zone),
-        skills=tuple(
-            SkillProgress(
-                sid,
-                sum(i.state is ItemState.DONE for i in group),
-                sum(i.state is ItemState.SKIPPED for i in group),
-                len(group),
-            )
-            for sid, group in per_skill.items()
-        ),
+        skills=tuple(SkillProgress(sid, *counts) for sid, counts in per_skill.items()),
     )
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,12 +38,33 @@ class Profile:
         return self.user.role_id is not None
 
 
-@dataclass(frozen=True)
 class Roadmap:
-    plan: Plan
-    items: tuple[Item, ...]
-    progress: Progress
-    gap: Gap
+    """A student's plan, gap and progress, each worked out on first use: a reminder needs only the items and
+    the progress, and building the plan and the gap was two thirds of a reminder's CPU."""
+
+    def __init__(
+        self, catalog: Catalog, profile: Profile, items: Sequence[Item], market: MarketSnapshot, now: datetime
+    ) -> None:
+        assert profile.user.role_id is not None
+        self.items = tuple(items)
+        self._catalog, self._profile, self._market, self._now = catalog, profile, market, now
+        self._role_id: str = profile.user.role_id
+
+    @cached_property
+    def plan(self) -> Plan:
+        profile = self._profile
+        return build_plan(self._catalog, self._role_id, profile.have, profile.want, self._market)
+
+    @cached_property
+    def gap(self) -> Gap:
+        # A skill whose every action item is done counts as had: the gap is re-scored as items are ticked.
+        user = self._profile.user
+        have = self._profile.have | acquired(self.items)
+        return compute_gap(self._catalog, self._role_id, have, self._market, user.level, user.city)
+
+    @cached_property
+    def progress(self) -> Progress:
+        return summarize(self.items, self._now, ZoneInfo(self._profile.user.timezone))
 
 
 class CoachService:
@@ -110,15 +132,9 @@ class CoachService:
         """Everything the roadmap, gap and progress views show, read once. A caller serving many students
         (the reminder run) passes the role's market snapshot in, read once per role."""
         assert profile.user.role_id is not None
-        now = now or datetime.now(UTC)
         market = market or await self.market(profile.user.role_id, profile.user.id)
         items = await self._roadmap.items(profile.user.id)
-        plan = build_plan(self._catalog, profile.user.role_id, profile.have, profile.want, market)
-        # A skill whose every action item is done counts as had: the gap is re-scored as items are ticked.
-        have = profile.have | acquired(items)
-        gap = compute_gap(self._catalog, profile.user.role_id, have, market, profile.user.level, profile.user.city)
-        progress = summarize(items, now, ZoneInfo(profile.user.timezone))
-        return Roadmap(plan, tuple(items), progress, gap)
+        return Roadmap(self._catalog, profile, items, market, now or datetime.now(UTC))
 
     async def tick(self, user: UserDTO, item_id: int, state: ItemState, now: datetime | None = None):
         """Set one of the user's items to `state`. Returns (item or None if not theirs, changed)."""

@@ -1,7 +1,8 @@
 """Weekly reminders: scheduling a user's slot, and delivering what is due exactly once.
 
-`deliver_due(now)` claims due rows in batches, composes each student's reminder (next items, progress, or a
-nudge after two quiet weeks), sends through the rate-limited `Sender`, and advances the row. The clock is
+`deliver_due(now)` claims due rows in batches, reads the batch's students in four queries, composes each
+student's reminder (next items, progress, or a nudge after two quiet weeks), sends through the rate-limited
+`Sender`, and advances the rows in groups (see `Completions`). The clock is
 always passed in, so tests travel in time.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -22,9 +24,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from coach.catalog import Catalog
 from coach.market import MarketSnapshot
 from coach.schedule import LATE_LIMIT, Schedule, is_dormant, is_too_late, needs_nudge, next_run
-from services.coaching import CoachService, Roadmap
+from services.coaching import CoachService, Profile, Roadmap
 from storage.locks import REMINDER_SENDER, exclusive
-from storage.reminders import DueReminder, ReminderRepo
+from storage.reminders import Completion, DueReminder, ReminderRepo
+from storage.roadmap import RoadmapRepo
+from storage.skills import UserSkillRepo
 from storage.users import UserDTO, UserRepo
 
 log = logging.getLogger(__name__)
@@ -33,6 +37,8 @@ LEASE = timedelta(minutes=5)
 RETRY_AFTER_FAILURE = timedelta(minutes=10)
 BATCH = 50
 CONCURRENCY = 20
+FLUSH_SIZE = 25
+FLUSH_SECONDS = 0.25
 
 
 class Delivery(StrEnum):
@@ -108,43 +114,66 @@ class ReminderService:
                 claimed = await ReminderRepo(session).claim_due(now, self._batch, self._lease, token)
             if not claimed:
                 return counts
-            async with asyncio.TaskGroup() as group:
-                for row in claimed:
-                    group.create_task(self._deliver(row, now, counts))
+            loaded = await self._load([row.user_id for row in claimed], now)
+            completions = Completions(self._pool)
+            try:
+                async with asyncio.TaskGroup() as group:
+                    for row in claimed:
+                        group.create_task(self._deliver(row, now, counts, *loaded[row.user_id], completions))
+            finally:  # what was sent is recorded even if a send failed unexpectedly or the run was stopped
+                await completions.flush()
 
-    async def _deliver(self, row: DueReminder, now: datetime, counts: RunCounts) -> None:
+    async def _deliver(
+        self, row: DueReminder, now: datetime, counts: RunCounts, user: UserDTO | None, roadmap: Roadmap | None,
+        completions: Completions,
+    ) -> None:  # fmt: skip
         async with self._slots:
             slot = Schedule(row.weekday, row.hour, row.timezone)
-            user, roadmap = await self._load(row.user_id)
             last_activity = _last_activity(row, roadmap)
+
+            async def complete(next_at: datetime, sent_at: datetime | None = None, nudged: bool = False) -> None:
+                await completions.add(Completion(row.user_id, row.token, next_at, sent_at, nudged))
+
             if is_too_late(row.next_run_at, now) and (latest := next_run(slot, now - LATE_LIMIT)) > now:
                 # Missed by more than a day (the bot was down, or the student was away): not sent late, and not
                 # lost either — the row moves to its next slot.
                 counts.skipped += 1
-                await self._complete(row, latest, sent_at=None, nudged=False)
-                return
+                return await complete(latest)
             if user is None or is_dormant(last_activity, row.last_nudge_at, now):
                 counts.skipped += 1
-                await self._complete(row, next_run(slot, now), sent_at=None, nudged=False)
-                return
+                return await complete(next_run(slot, now))
             nudge = needs_nudge(last_activity, row.last_nudge_at, now)
             message = await self._compose(user, roadmap, nudge)
             if message is None:  # nothing worth saying (no profile yet)
                 counts.skipped += 1
-                await self._complete(row, next_run(slot, now), sent_at=None, nudged=False)
-                return
+                return await complete(next_run(slot, now))
             delivery = await self._send(row.user_id, message, counts)
             if delivery is Delivery.SENT:
-                await self._complete(row, next_run(slot, now, last_sent=now), sent_at=now, nudged=message.nudge)
-            else:  # blocked users are not claimed again; a failure is retried after a pause
-                retry_at = now if delivery is Delivery.BLOCKED else now + RETRY_AFTER_FAILURE
-                async with self._pool.begin() as session:
-                    await ReminderRepo(session).release(row.user_id, row.token, retry_at)
+                return await complete(next_run(slot, now, last_sent=now), sent_at=now, nudged=message.nudge)
+            # Blocked users are not claimed again; a failure is retried after a pause.
+            retry_at = now if delivery is Delivery.BLOCKED else now + RETRY_AFTER_FAILURE
+            async with self._pool.begin() as session:
+                await ReminderRepo(session).release(row.user_id, row.token, retry_at)
 
-    async def _load(self, user_id: int) -> tuple[UserDTO | None, Roadmap | None]:
+    async def _load(self, user_ids: list[int], now: datetime) -> dict[int, tuple[UserDTO | None, Roadmap | None]]:
+        """Users and their roadmaps for a whole batch, in four queries rather than four per student."""
         async with self._pool() as session:
-            user = await UserRepo(session).get(user_id)
-            return user, (await self._roadmap(session, user) if user else None)
+            users = await UserRepo(session).get_many(user_ids)
+            skills = await UserSkillRepo(session).get_many(user_ids)
+            items = await RoadmapRepo(session).items_many(user_ids)
+            loaded: dict[int, tuple[UserDTO | None, Roadmap | None]] = {}
+            for user_id in user_ids:
+                user = users.get(user_id)
+                if user is None or user.role_id is None:
+                    loaded[user_id] = (user, None)
+                    continue
+                if user.role_id not in self._markets:
+                    self._markets[user.role_id] = await CoachService(session, self._catalog).market(user.role_id)
+                have, want = skills[user_id]
+                profile = Profile(user, frozenset(have), frozenset(want))
+                roadmap = Roadmap(self._catalog, profile, items[user_id], self._markets[user.role_id], now)
+                loaded[user_id] = (user, roadmap)
+            return loaded
 
     async def _send(self, user_id: int, message: ReminderMessage, counts: RunCounts) -> Delivery:
         """Send through the rate-limited sender, count the outcome, and mark a user who blocked the bot."""
@@ -159,22 +188,6 @@ class ReminderService:
             counts.failed += 1
         return delivery
 
-    async def _roadmap(self, session: AsyncSession, user: UserDTO) -> Roadmap | None:
-        service = CoachService(session, self._catalog)
-        profile = await service.profile(user)
-        if not profile.complete or user.role_id is None:
-            return None
-        if user.role_id not in self._markets:
-            self._markets[user.role_id] = await service.market(user.role_id)
-        return await service.roadmap(profile, market=self._markets[user.role_id])
-
-    async def _complete(self, row: DueReminder, next_at: datetime, *, sent_at: datetime | None, nudged: bool) -> None:
-        async with self._pool.begin() as session:
-            if not await ReminderRepo(session).complete(
-                row.user_id, row.token, next_run_at=next_at, sent_at=sent_at, nudged=nudged
-            ):
-                log.warning("reminder claim for %s expired before completion", row.user_id)
-
     async def broadcast(self, now: datetime) -> RunCounts:
         """A reminder to every active user now, leaving everyone's schedule as it is (operators' tool)."""
         self._markets.clear()
@@ -182,19 +195,52 @@ class ReminderService:
         async with self._pool() as session:
             user_ids = await ReminderRepo(session).active_user_ids()
 
-        async def one(user_id: int) -> None:
+        async def one(user: UserDTO | None, roadmap: Roadmap | None) -> None:
             async with self._slots:
-                user, roadmap = await self._load(user_id)
                 message = await self._compose(user, roadmap, False) if user else None
                 if message is None:
                     counts.skipped += 1
                     return
-                await self._send(user_id, message, counts)
+                await self._send(user.id, message, counts)
 
-        async with asyncio.TaskGroup() as group:
-            for user_id in user_ids:
-                group.create_task(one(user_id))
+        for start in range(0, len(user_ids), self._batch):
+            loaded = await self._load(user_ids[start : start + self._batch], now)
+            async with asyncio.TaskGroup() as group:
+                for user, roadmap in loaded.values():
+                    group.create_task(one(user, roadmap))
         return counts
+
+
+class Completions:
+    """Completed claims, written together: one transaction per group instead of one per student.
+
+    A group is written once it is FLUSH_SIZE long or its oldest entry FLUSH_SECONDS old, and at the end of each
+    batch — so a crash can repeat at most that many already-sent reminders (their leases run out and they are
+    claimed again), a window of a fraction of a second at any rate.
+    """
+
+    def __init__(self, pool: async_sessionmaker[AsyncSession]) -> None:
+        self._pool = pool
+        self._pending: list[Completion] = []
+        self._since = 0.0
+        self._writing = asyncio.Lock()
+
+    async def add(self, completion: Completion) -> None:
+        if not self._pending:
+            self._since = time.monotonic()
+        self._pending.append(completion)
+        if len(self._pending) >= FLUSH_SIZE or time.monotonic() - self._since >= FLUSH_SECONDS:
+            await self.flush()
+
+    async def flush(self) -> None:
+        async with self._writing:
+            group, self._pending = self._pending, []
+            if not group:
+                return
+            async with self._pool.begin() as session:
+                held = await ReminderRepo(session).complete_many(group)
+            if held < len(group):
+                log.warning("%d reminder claims expired before completion", len(group) - held)
 
 
 def _last_activity(row: DueReminder, roadmap: Roadmap | None) -> datetime | None:

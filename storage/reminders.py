@@ -3,18 +3,21 @@
 A sender claims a batch of due rows by setting a lease (`claimed_until`, `claim_token`) in one short
 transaction — on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so concurrent senders take disjoint rows and never
 wait for each other; SQLite has one writer at a time anyway. It then delivers outside any transaction (no
-lock is held during network calls) and completes each row by advancing `next_run_at`, matched on its token.
-A sender that dies leaves leases that run out, and the rows are claimed again: nothing is lost. The one
-window for a duplicate is between Telegram accepting a message and the completion commit — the same window
-a send inside the claiming transaction would have before its commit.
+lock is held during network calls) and completes rows by advancing `next_run_at`, matched on their token —
+in groups, written every quarter of a second or 25 rows (services.reminders.Completions). A sender that
+dies leaves leases that run out, and the rows are claimed again: nothing is lost. The one window for a
+duplicate is between Telegram accepting a message and its group's commit (at most ~0.25 s of sends); a
+send inside the claiming transaction would have the same kind of window before its commit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Boolean, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ReminderSettings, User
@@ -48,6 +51,17 @@ class DueReminder(BaseModel):
     last_nudge_at: datetime | None
     last_seen_at: datetime | None
     token: str
+
+
+@dataclass(frozen=True)
+class Completion:
+    """A delivered (or skipped) claim: the row moves to `next_run_at`; `sent_at` None when nothing was sent."""
+
+    user_id: int
+    token: str
+    next_run_at: datetime
+    sent_at: datetime | None
+    nudged: bool
 
 
 class ReminderRepo:
@@ -139,6 +153,47 @@ class ReminderRepo:
             .values(**values)
         )
         return result.rowcount > 0
+
+    async def complete_many(self, done: Sequence[Completion]) -> int:
+        """`complete` for many rows in one round trip; returns how many claims were still held."""
+        if not done:
+            return 0
+        table = ReminderSettings.__table__
+        when = ReminderSettings.last_sent_at.type
+        statement = (
+            update(table)
+            .where(table.c.user_id == bindparam("b_user"), table.c.claim_token == bindparam("b_token"))
+            .values(
+                next_run_at=bindparam("b_next", type_=when),
+                claimed_until=None,
+                claim_token=None,
+                last_sent_at=func.coalesce(bindparam("b_sent", type_=when), table.c.last_sent_at),
+                last_nudge_at=case((bindparam("b_nudged", type_=Boolean), bindparam("b_sent", type_=when)),
+                                   else_=table.c.last_nudge_at),
+            )
+        )  # fmt: skip
+        params = [
+            {"b_user": d.user_id, "b_token": d.token, "b_next": d.next_run_at, "b_sent": d.sent_at,
+             "b_nudged": d.nudged}
+            for d in done
+        ]  # fmt: skip
+        # Counted first: drivers disagree on executemany's rowcount (asyncpg reports every row).
+        held = 0
+        for token in {d.token for d in done}:
+            ids = [d.user_id for d in done if d.token == token]
+            held += len(
+                (
+                    await self._session.scalars(
+                        select(ReminderSettings.user_id).where(
+                            ReminderSettings.user_id.in_(ids), ReminderSettings.claim_token == token
+                        )
+                    )
+                ).all()
+            )
+        # Core executemany on the session's connection (an ORM session.execute would read the list as an
+        # ORM bulk update by primary key).
+        await (await self._session.connection()).execute(statement, params)
+        return held
 
     async def release(self, user_id: int, token: str, retry_at: datetime) -> None:
         """Give the row back, due again once `retry_at` passes (a delivery failed for now)."""

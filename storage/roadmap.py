@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
@@ -19,6 +19,7 @@ _COLUMNS = (
     RoadmapItem.state,
     RoadmapItem.done_at,
 )
+_STATES = {state.value: state for state in ItemState}  # a dict lookup; Enum's own call is ten times slower
 
 
 def _item(row: RoadmapItem) -> Item:
@@ -34,7 +35,19 @@ class RoadmapRepo:
         rows = await self._session.execute(
             select(*_COLUMNS).where(RoadmapItem.user_id == user_id).order_by(RoadmapItem.position)
         )
-        return [Item(i, skill, no, pos, ItemState(state), done_at) for i, skill, no, pos, state, done_at in rows]
+        return [Item(i, skill, no, pos, _STATES[state], done_at) for i, skill, no, pos, state, done_at in rows]
+
+    async def items_many(self, user_ids: Collection[int]) -> dict[int, list[Item]]:
+        """`items` for many users in one query (the reminder run); every asked id is in the answer."""
+        found: dict[int, list[Item]] = {user_id: [] for user_id in user_ids}
+        rows = await self._session.execute(
+            select(RoadmapItem.user_id, *_COLUMNS)
+            .where(RoadmapItem.user_id.in_(user_ids))
+            .order_by(RoadmapItem.user_id, RoadmapItem.position)
+        )
+        for user_id, i, skill, no, pos, state, done_at in rows:
+            found[user_id].append(Item(i, skill, no, pos, _STATES[state], done_at))
+        return found
 
     async def get(self, user_id: int, item_id: int) -> Item | None:
         row = await self._session.scalar(

@@ -26,6 +26,17 @@ class UserSkillRepo:
             (have if status == HAVE else want).add(skill_id)
         return have, want
 
+    async def get_many(self, user_ids: Collection[int]) -> dict[int, tuple[set[str], set[str]]]:
+        """`get` for many users in one query; every asked id is in the answer."""
+        found: dict[int, tuple[set[str], set[str]]] = {user_id: (set(), set()) for user_id in user_ids}
+        rows = await self._session.execute(
+            select(UserSkill.user_id, UserSkill.skill_id, UserSkill.status).where(UserSkill.user_id.in_(user_ids))
+        )
+        for user_id, skill_id, status in rows:
+            have, want = found[user_id]
+            (have if status == HAVE else want).add(skill_id)
+        return found
+
     async def replace(self, user_id: int, have: Collection[str], want: Collection[str]) -> None:
         """Make the stored skills exactly these (a skill in both counts as had)."""
         await self._session.execute(delete(UserSkill).where(UserSkill.user_id == user_id))

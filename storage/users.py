@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
@@ -34,6 +35,10 @@ class UserRepo:
     async def get(self, user_id: int) -> UserDTO | None:
         user = await self._session.get(User, user_id)
         return UserDTO.model_validate(user) if user else None
+
+    async def get_many(self, user_ids: Collection[int]) -> dict[int, UserDTO]:
+        users = await self._session.scalars(select(User).where(User.id.in_(user_ids)))
+        return {user.id: UserDTO.model_validate(user) for user in users}
 
     async def ensure(self, user_id: int, language: str, timezone: str) -> UserDTO:
         """The user, created on first contact; someone who writes again is active again."""

@@ -20,6 +20,7 @@ from services.reminders import LEASE, RETRY_AFTER_FAILURE, ReminderService
 from services.schedule import reschedule
 from storage.db import create_engine, create_session_pool
 from storage.models import ReminderSettings, RoadmapItem, User
+from storage.reminders import Completion, ReminderRepo
 from storage.users import UserRepo
 from tests.conftest import POSTGRES_URL, TEST_TOKEN
 from tests.fakes.telegram import FakeTelegram
@@ -332,3 +333,29 @@ async def test_only_one_replica_sends_at_a_time(env, db_url):
         assert (await env.service().deliver_due_as_sender(at)).sent == 3
     finally:
         await other.dispose()
+
+
+async def test_grouped_completions_skip_claims_that_were_lost(env):
+    """Completions are written in groups; a row whose claim another sender took over is left to that sender."""
+    for user_id in (1, 2, 3):
+        await env.student(user_id)
+    at = MONDAY + timedelta(hours=15)
+    async with env.pool.begin() as session:
+        claimed = await ReminderRepo(session).claim_due(at, 10, LEASE, "first")
+    assert [row.user_id for row in claimed] == [1, 2, 3]
+    async with env.pool.begin() as session:  # the lease ran out and another sender claimed student 3
+        await session.execute(update(ReminderSettings).where(ReminderSettings.user_id == 3).values(claim_token="other"))
+    later = at + timedelta(days=7)
+    async with env.pool.begin() as session:
+        held = await ReminderRepo(session).complete_many(
+            [
+                Completion(1, "first", later, sent_at=at, nudged=True),
+                Completion(2, "first", later, sent_at=None, nudged=False),  # skipped: nothing was sent
+                Completion(3, "first", later, sent_at=at, nudged=False),
+            ]
+        )
+    assert held == 2
+    one, two, three = [await env.row(user_id) for user_id in (1, 2, 3)]
+    assert (one.next_run_at, one.last_sent_at, one.last_nudge_at, one.claim_token) == (later, at, at, None)
+    assert (two.next_run_at, two.last_sent_at, two.last_nudge_at) == (later, None, None)
+    assert (three.next_run_at, three.claim_token) == (MONDAY + timedelta(hours=14), "other")
