@@ -16,7 +16,7 @@ from sqlalchemy.sql import Executable
 
 from storage.db import defer_until_commit, update_session
 from storage.models import FsmRecord, utcnow
-from storage.upsert import upsert
+from storage.upsert import upsert, upsert_statement
 
 
 @dataclass
@@ -87,8 +87,8 @@ class SqlStorage(BaseStorage):
                 await session.execute(delete(FsmRecord).where(FsmRecord.key == key))
         else:
             values = {"key": key, "state": row.state, "data": row.data, "updated_at": utcnow()}
-            columns = [*sorted(row.dirty), "updated_at"]
-            await session.execute(upsert(self._dialect, FsmRecord.__table__, values, ["key"], update=columns))
+            columns = (*sorted(row.dirty), "updated_at")
+            await session.execute(upsert_statement(self._dialect, FsmRecord.__table__, ("key",), columns), values)
         row.stored, row.dirty = not row.empty, set()
 
     async def _read(self, key: StorageKey) -> _Row:

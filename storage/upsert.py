@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Table
@@ -20,7 +21,16 @@ def upsert(
 ) -> Insert:
     """Insert `values`; on a clash of `keys`, overwrite the columns in `update` and add the new values of
     the columns in `increment` to the stored ones (with neither: do nothing)."""
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table).values(values)
+    return upsert_statement(dialect, table, tuple(keys), tuple(update), tuple(increment)).values(values)
+
+
+@lru_cache(maxsize=128)
+def upsert_statement(
+    dialect: str, table: Table, keys: tuple[str, ...], update: tuple[str, ...] = (), increment: tuple[str, ...] = ()
+) -> Insert:
+    """`upsert` without values, built once: hot paths execute it with their row as parameters (building the
+    statement cost about as much as running it)."""
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     if not update and not increment:
         return insert.on_conflict_do_nothing(index_elements=list(keys))
     changes = {col: insert.excluded[col] for col in update}
