@@ -80,10 +80,15 @@ class RoadmapRepo:
         """Move the user's item to `state`; returns the item (None if not theirs) and whether it changed.
         Setting the state it already has changes nothing, so a repeated press is harmless."""
         done_at = now if state is ItemState.DONE else None
-        result = await self._session.execute(
-            update(RoadmapItem)
-            .where(RoadmapItem.id == item_id, RoadmapItem.user_id == user_id, RoadmapItem.state != state.value)
-            .values(state=state.value, done_at=done_at, updated_at=now)
-        )
-        item = await self.get(user_id, item_id)
-        return item, result.rowcount > 0
+        changed = (
+            await self._session.execute(
+                update(RoadmapItem)
+                .where(RoadmapItem.id == item_id, RoadmapItem.user_id == user_id, RoadmapItem.state != state.value)
+                .values(state=state.value, done_at=done_at, updated_at=now)
+                .returning(*_COLUMNS)
+            )
+        ).first()
+        if changed is not None:  # the common case: one statement
+            i, skill, no, pos, new_state, done = changed
+            return Item(i, skill, no, pos, _STATES[new_state], done), True
+        return await self.get(user_id, item_id), False
