@@ -14,7 +14,7 @@ from aiogram.types import TelegramObject, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import language_for
-from storage.db import bind_update_session, run_deferred
+from storage.db import bind_update_session, run_deferred, write_gate
 from storage.users import UserRepo
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -39,7 +39,7 @@ class UpdateScopeMiddleware(FSMContextMiddleware):
         context = self.resolve_event_context(data["bot"], data)
         data["fsm_storage"] = self.storage
         lock = self.events_isolation.lock(key=context.key) if context else nullcontext()
-        async with lock, self._pool() as session, session.begin():
+        async with lock, write_gate(self._pool.kw["bind"]), self._pool() as session, session.begin():
             data["session"] = session
             with bind_update_session(session):
                 if context:

@@ -25,6 +25,7 @@ from coach.catalog import Catalog
 from coach.market import MarketSnapshot
 from coach.schedule import LATE_LIMIT, Schedule, is_dormant, is_too_late, needs_nudge, next_run
 from services.coaching import CoachService, Profile, Roadmap
+from storage.db import transaction
 from storage.locks import REMINDER_SENDER, exclusive
 from storage.reminders import Completion, DueReminder, ReminderRepo
 from storage.roadmap import RoadmapRepo
@@ -110,7 +111,7 @@ class ReminderService:
         counts = RunCounts()
         token = uuid.uuid4().hex
         while True:
-            async with self._pool.begin() as session:
+            async with transaction(self._pool) as session:
                 claimed = await ReminderRepo(session).claim_due(now, self._batch, self._lease, token)
             if not claimed:
                 return counts
@@ -152,12 +153,12 @@ class ReminderService:
                 return await complete(next_run(slot, now, last_sent=now), sent_at=now, nudged=message.nudge)
             # Blocked users are not claimed again; a failure is retried after a pause.
             retry_at = now if delivery is Delivery.BLOCKED else now + RETRY_AFTER_FAILURE
-            async with self._pool.begin() as session:
+            async with transaction(self._pool) as session:
                 await ReminderRepo(session).release(row.user_id, row.token, retry_at)
 
     async def _load(self, user_ids: list[int], now: datetime) -> dict[int, tuple[UserDTO | None, Roadmap | None]]:
         """Users and their roadmaps for a whole batch, in four queries rather than four per student."""
-        async with self._pool() as session:
+        async with transaction(self._pool) as session:
             users = await UserRepo(session).get_many(user_ids)
             skills = await UserSkillRepo(session).get_many(user_ids)
             items = await RoadmapRepo(session).items_many(user_ids)
@@ -182,7 +183,7 @@ class ReminderService:
             counts.sent += 1
         elif delivery is Delivery.BLOCKED:
             counts.blocked += 1
-            async with self._pool.begin() as session:
+            async with transaction(self._pool) as session:
                 await UserRepo(session).mark_blocked(user_id)
         else:
             counts.failed += 1
@@ -192,7 +193,7 @@ class ReminderService:
         """A reminder to every active user now, leaving everyone's schedule as it is (operators' tool)."""
         self._markets.clear()
         counts = RunCounts()
-        async with self._pool() as session:
+        async with transaction(self._pool) as session:
             user_ids = await ReminderRepo(session).active_user_ids()
 
         async def one(user: UserDTO | None, roadmap: Roadmap | None) -> None:
@@ -237,7 +238,7 @@ class Completions:
             group, self._pending = self._pending, []
             if not group:
                 return
-            async with self._pool.begin() as session:
+            async with transaction(self._pool) as session:
                 held = await ReminderRepo(session).complete_many(group)
             if held < len(group):
                 log.warning("%d reminder claims expired before completion", len(group) - held)

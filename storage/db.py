@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Hashable, Iterator
-from contextlib import contextmanager
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager, nullcontext
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -71,6 +73,32 @@ def bind_update_session(session: AsyncSession) -> Iterator[None]:
 
 def update_session() -> AsyncSession | None:
     return _update_session.get()
+
+
+# SQLite has one writer, and every transaction here begins IMMEDIATE (takes the write lock at once). Waiting
+# for that lock in SQLite's busy handler means polling with growing sleeps, in no order, and giving up after
+# the busy timeout: a burst of 300 students starting at once left 34 of them with "database is locked".
+# Transactions of this process queue here instead, first come first served, without a timeout. Other
+# processes (a `postings import` next to the bot) still meet the busy timeout.
+_gates: WeakKeyDictionary[AsyncEngine, tuple[asyncio.AbstractEventLoop, asyncio.Lock]] = WeakKeyDictionary()
+
+
+def write_gate(engine: AsyncEngine) -> AbstractAsyncContextManager[Any]:
+    """Hold around a transaction on `engine`: a FIFO lock on SQLite, nothing on PostgreSQL."""
+    if engine.dialect.name != "sqlite":
+        return nullcontext()
+    loop = asyncio.get_running_loop()
+    known = _gates.get(engine)
+    if known is None or known[0] is not loop:
+        known = _gates[engine] = (loop, asyncio.Lock())
+    return known[1]
+
+
+@asynccontextmanager
+async def transaction(pool: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """`pool.begin()` behind the write gate: a session whose transaction commits on leaving."""
+    async with write_gate(pool.kw["bind"]), pool.begin() as session:
+        yield session
 
 
 # Work a repository defers to the end of the update, run by the update's owner just before it commits. The FSM

@@ -7,6 +7,7 @@ It refuses what Telegram refuses — text over 4096 characters, HTML Telegram ca
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
@@ -152,6 +153,7 @@ class FakeTelegram(BaseSession):
         # Benchmarks turn the checks off: a fake "answering instantly" should not charge its own HTML parsing
         # to the bot being measured. Tests leave them on.
         self.validate = True
+        self.delay = 0.0  # seconds each call takes, as a real Bot API's round trip does
 
     async def close(self) -> None:
         pass
@@ -163,6 +165,8 @@ class FakeTelegram(BaseSession):
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
     ) -> TelegramType:
         self.requests.append(method)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.fail_next:
             status, description = self.fail_next.pop(0)
             if status == 0:  # the network, not Telegram, failed
