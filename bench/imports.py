@@ -21,47 +21,69 @@ from coach.skills import SkillParser
 from services.postings import import_files
 from storage.db import create_engine, create_session_pool
 
+# Titles as hh.kz / hh.ru employers write them, per catalog role, with how common the role is among IT
+# vacancies (weights): the role is filed from the title, as on a real import.
 TITLES = {
-    "backend": ["Python Developer", "Backend разработчик", "Golang developer", "Java Developer"],
-    "frontend": ["Frontend разработчик", "React Developer"],
-    "devops": ["DevOps Engineer", "DevOps-инженер"],
-    "qa": ["QA Engineer", "Тестировщик"],
-    "data_engineer": ["Data Engineer", "ETL разработчик"],
+    "backend": (24, ["Python Developer", "Backend разработчик", "Golang developer", "Java Developer"]),
+    "frontend": (16, ["Frontend разработчик", "React Developer", "Vue.js разработчик"]),
+    "fullstack": (8, ["Fullstack разработчик", "Full Stack Developer"]),
+    "mobile": (7, ["Android разработчик", "iOS Developer", "Flutter developer"]),
+    "devops": (9, ["DevOps Engineer", "DevOps-инженер"]),
+    "sre": (3, ["SRE инженер", "Site Reliability Engineer"]),
+    "qa": (12, ["QA Engineer", "Тестировщик", "Инженер по автотестам"]),
+    "data_engineer": (5, ["Data Engineer", "ETL разработчик"]),
+    "data_scientist": (5, ["Data Scientist", "Аналитик данных"]),
+    "ml_engineer": (4, ["ML Engineer", "Инженер машинного обучения"]),
+    "dba": (3, ["Администратор баз данных", "DBA PostgreSQL"]),
+    "uiux": (4, ["UI/UX дизайнер", "Product Designer"]),
 }
-CITIES = ["Алматы", "Астана", "Шымкент", "Караганда", "Москва"]
-EXPERIENCE = ["noExperience", "between1And3", "between3And6", "moreThan6"]
+CITIES = ["Алматы", "Алматы", "Астана", "Шымкент", "Караганда", "Актобе", "Павлодар", "Москва", "Санкт-Петербург"]
+EXPERIENCE = ["noExperience", "between1And3", "between1And3", "between3And6", "moreThan6"]
 
 
 def vacancies(count: int, seed: int = 7) -> list[dict]:
+    """hh.ru API vacancies: 4-10 key skills mostly from the role's profile, sometimes one from elsewhere
+    (what makes "surprising" skills), a salary on two thirds of them, ids unique per number."""
     catalog = default_catalog()
     rng = random.Random(seed)
+    roles = list(TITLES)
+    weights = [TITLES[role][0] for role in roles]
+    everything = sorted(catalog.skills)
     out = []
     for number in range(count):
-        role = rng.choice(list(TITLES))
+        role = rng.choices(roles, weights)[0]
         profile = catalog.role(role)
-        skills = rng.sample(list(profile.core + profile.nice), k=min(6, len(profile.core + profile.nice)))
+        pool = list(profile.core + profile.nice)
+        skills = rng.sample(pool, k=min(rng.randint(4, 10), len(pool)))
+        if rng.random() < 0.3:
+            skills.append(rng.choice(everything))
         low = rng.randrange(300_000, 1_500_000, 50_000)
         out.append(
             {
                 "id": str(90_000_000 + number),
-                "name": rng.choice(TITLES[role]),
+                "name": rng.choice(TITLES[role][1]),
                 "area": {"name": rng.choice(CITIES)},
                 "experience": {"id": rng.choice(EXPERIENCE)},
-                "employer": {"name": f"Company {number % 97}"},
+                "employer": {"name": f"Company {number % 997}"},
                 "salary": {"from": low, "to": low + 300_000, "currency": "KZT", "gross": False} if number % 3 else None,
-                "key_skills": [{"name": catalog.skill(sid).name} for sid in skills],
+                "key_skills": [{"name": catalog.skill(sid).name} for sid in dict.fromkeys(skills)],
                 "alternate_url": f"https://hh.kz/vacancy/{90_000_000 + number}",
             }
         )
     return out
 
 
+def write_jsonl(path: Path, count: int, seed: int = 7) -> Path:
+    """`count` vacancies as JSON Lines, the format of an hh.ru export."""
+    path.write_text("\n".join(json.dumps(v, ensure_ascii=False) for v in vacancies(count, seed)), encoding="utf-8")
+    return path
+
+
 async def run(postings: int, database_url: str | None = None, save: bool = True) -> dict:
     catalog = default_catalog()
     parser = SkillParser(catalog)
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "vacancies.jsonl"
-        path.write_text("\n".join(json.dumps(v, ensure_ascii=False) for v in vacancies(postings)))
+        path = write_jsonl(Path(folder) / "vacancies.jsonl", postings)
         engine = create_engine(database_url or f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}")
         pool = create_session_pool(engine)
         await prepare_storage(engine, pool, catalog, parser)

@@ -1,9 +1,9 @@
 """The shared part of each role's market, kept in memory for a minute.
 
 A role's market is the same for every student of that role between imports; reading it costs three queries
-and a posting load (~40 % of a gap report). Kept per role for TTL seconds, and dropped at once when this
-process imports postings; other processes see an import within TTL. A student's own postings are not in
-here: they are added on top for each request.
+(two aggregates, the newest postings with their skills): about half of a gap report (bench/market.py). Kept
+per role for TTL seconds, and dropped at once when this process imports postings; other processes see an
+import within TTL. A student's own postings are not in here: they are added on top for each request.
 """
 
 from __future__ import annotations

@@ -188,3 +188,13 @@ class RolePostingCount(Base):
 
     role_id: Mapped[str] = mapped_column(String(24), primary_key=True)
     postings: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CityPostingCount(Base):
+    """How many stored postings name a city — kept up to date as postings are saved, so the onboarding city
+    step lists the most common cities first in O(cities), not by counting every posting."""
+
+    __tablename__ = "city_posting_counts"
+
+    city: Mapped[str] = mapped_column(String(100), primary_key=True)
+    postings: Mapped[int] = mapped_column(Integer, default=0)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import delete, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Posting, PostingSkill, RolePostingCount, RoleSkillCount, utcnow
+from storage.models import CityPostingCount, Posting, PostingSkill, RolePostingCount, RoleSkillCount, utcnow
 from storage.upsert import upsert
 
 
@@ -57,9 +57,9 @@ class PostingRepo:
     async def _save_batch(self, postings: Sequence[PostingIn]) -> list[tuple[int, bool]]:
         keys = [(p.source, p.source_id) for p in postings]
         before = {
-            (source, source_id): (posting_id, role_id)
-            for posting_id, source, source_id, role_id in await self._session.execute(
-                select(Posting.id, Posting.source, Posting.source_id, Posting.role_id).where(
+            (source, source_id): (posting_id, role_id, city)
+            for posting_id, source, source_id, role_id, city in await self._session.execute(
+                select(Posting.id, Posting.source, Posting.source_id, Posting.role_id, Posting.city).where(
                     tuple_(Posting.source, Posting.source_id).in_(keys)
                 )
             )
@@ -68,7 +68,7 @@ class PostingRepo:
         if before:
             rows = await self._session.execute(
                 select(PostingSkill.posting_id, PostingSkill.skill_id).where(
-                    PostingSkill.posting_id.in_([posting_id for posting_id, _ in before.values()])
+                    PostingSkill.posting_id.in_([posting_id for posting_id, _, _ in before.values()])
                 )
             )
             for posting_id, skill_id in rows:
@@ -99,21 +99,27 @@ class PostingRepo:
         # The aggregates change by exactly what changed: the old version of a posting out, the new one in.
         role_delta: Counter[str] = Counter()
         skill_delta: Counter[tuple[str, str]] = Counter()
-        for posting_id, role_id in before.values():
+        city_delta: Counter[str] = Counter()
+        for posting_id, role_id, city in before.values():
             if role_id:
                 role_delta[role_id] -= 1
                 skill_delta.update({(role_id, sid): -1 for sid in old_skills.get(posting_id, ())})
+            if city:
+                city_delta[city] -= 1
         for p in postings:
             if p.role_id:
                 role_delta[p.role_id] += 1
                 skill_delta.update({(p.role_id, sid): 1 for sid in dict.fromkeys(p.skill_ids)})
-        await self._add_counts(role_delta, skill_delta)
+            if p.city:
+                city_delta[p.city] += 1
+        await self._add_counts(role_delta, skill_delta, city_delta)
         return [(ids[key], key not in before) for key in keys]
 
-    async def _add_counts(self, roles: Counter[str], skills: Counter[tuple[str, str]]) -> None:
+    async def _add_counts(self, roles: Counter[str], skills: Counter[tuple[str, str]], cities: Counter[str]) -> None:
         dialect = self._session.bind.dialect.name
         role_rows = [{"role_id": r, "postings": n} for r, n in roles.items() if n]
         skill_rows = [{"role_id": r, "skill_id": s, "postings": n} for (r, s), n in skills.items() if n]
+        city_rows = [{"city": c, "postings": n} for c, n in sorted(cities.items()) if n]
         if role_rows:
             await self._session.execute(
                 upsert(dialect, RolePostingCount.__table__, role_rows, ["role_id"], increment=["postings"])
@@ -121,6 +127,10 @@ class PostingRepo:
         if skill_rows:
             await self._session.execute(
                 upsert(dialect, RoleSkillCount.__table__, skill_rows, ["role_id", "skill_id"], increment=["postings"])
+            )
+        if city_rows:
+            await self._session.execute(
+                upsert(dialect, CityPostingCount.__table__, city_rows, ["city"], increment=["postings"])
             )
 
     async def count(self, source: str | None = None) -> int:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from coach.postings import from_hh, level_from, read_postings, role_from
 from services.postings import import_files, role_stats
-from storage.models import Posting, PostingSkill, RolePostingCount, RoleSkillCount
+from storage.models import CityPostingCount, Posting, PostingSkill, RolePostingCount, RoleSkillCount
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[1]
@@ -115,6 +115,9 @@ async def aggregates_match_a_recount(session) -> None:
     }
     per_role = select(Posting.role_id, func.count()).where(Posting.role_id.is_not(None)).group_by(Posting.role_id)
     assert roles == dict((await session.execute(per_role)).all())
+    cities = {c: n for c, n in await session.execute(select(CityPostingCount.city, CityPostingCount.postings)) if n}
+    per_city = select(Posting.city, func.count()).where(Posting.city.is_not(None)).group_by(Posting.city)
+    assert cities == dict((await session.execute(per_city)).all())
 
 
 async def test_import_then_reimport_updates_and_keeps_aggregates_exact(engine, session_pool, catalog, parser, tmp_path):
@@ -126,10 +129,11 @@ async def test_import_then_reimport_updates_and_keeps_aggregates_exact(engine, s
     assert (first.added, first.updated, first.skipped) == (8, 0, 5)
     async with session_pool() as session:
         await aggregates_match_a_recount(session)
-    # The same vacancy again, with different skills and a new title: updated in place, counts follow.
+    # The same vacancy again, with different skills, a new title and city: updated in place, counts follow.
     page = json.loads((FIXTURES / "hh" / "page.json").read_text())
     page["items"][0]["key_skills"] = [{"name": "FastAPI"}, {"name": "Docker"}]
     page["items"][0]["name"] = "Python Backend Developer"
+    page["items"][0]["area"] = {"name": "Караганда"}
     changed = tmp_path / "changed.json"
     changed.write_text(json.dumps(page, ensure_ascii=False))
     second = await import_files(session_pool, catalog, parser, [changed])
