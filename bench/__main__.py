@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 import asyncio
+import os
 
-from bench import imports, reminders, updates
+from bench import footprint, imports, market, reminders, scaleout, updates
 
 
 def main() -> None:
-    # Update handling: the real dispatcher against a bare aiogram echo, same number of updates.
+    # Update handling: the real dispatcher against a bare aiogram echo, same number of updates; again on
+    # PostgreSQL when a server is given.
     asyncio.run(updates.run(students=200))
+    if postgres := os.environ.get("BENCH_POSTGRES_URL") or os.environ.get("TEST_POSTGRES_URL"):
+        asyncio.run(updates.run(students=200, postgres_url=postgres))
     # Reminder fan-out: 1,000 due students at Telegram's default 30 msg/s (about 33 s), and 10,000 at a
     # raised rate (as for paid broadcasts) to show the sender keeps up.
     asyncio.run(reminders.run(users=1000, rate=30, blocked=10))
     asyncio.run(reminders.run(users=10_000, rate=1000, blocked=100))
     # Import throughput: a few thousand hh.ru vacancies, then the same again (updates).
     asyncio.run(imports.run(postings=3000))
+    # Market statistics at scale: snapshot and gap report latency with 1,000, 10,000 and 100,000 postings
+    # (10,000 students stored), and import throughput up to 100,000.
+    asyncio.run(market.run(sizes=(1000, 10_000, 100_000), users=10_000))
+    # Memory and start-up: the real process on 100,000 students and 100,000 postings, a burst of 300.
+    asyncio.run(footprint.run(users=100_000, postings=100_000, students=200, returning_students=100))
+    # Scale-out: 1 and 2 webhook replicas of the real process on PostgreSQL + Redis (skipped, with a line
+    # saying so, unless BENCH_POSTGRES_URL/BENCH_REDIS_URL or TEST_POSTGRES_URL/TEST_REDIS_URL are set).
+    asyncio.run(scaleout.run(students=400, concurrency=48))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bench import imports, reminders, updates
+from tests.conftest import POSTGRES_URL
 
 
 async def test_reminder_benchmark_runs_and_counts_right():
@@ -24,3 +27,13 @@ async def test_update_benchmark_runs_every_kind_of_update():
     figures = (await updates.run(students=2, save=False))["figures"]
     assert figures["updates (each side)"] == 24
     assert "button: tick: p50 / p99 ms" in figures
+    assert figures["database"] == "sqlite"
+    assert figures["echo + one DB transaction: updates/s"] > 0
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not POSTGRES_URL, reason="TEST_POSTGRES_URL not set (CI sets it)")
+async def test_update_benchmark_repeats_on_a_scratch_postgres_database():
+    figures = (await updates.run(students=1, save=False, postgres_url=POSTGRES_URL))["figures"]
+    assert figures["database"] == "postgresql"
+    assert figures["updates (each side)"] == 12
