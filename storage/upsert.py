@@ -7,7 +7,6 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Table
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
 
@@ -30,7 +29,12 @@ def upsert_statement(
 ) -> Insert:
     """`upsert` without values, built once: hot paths execute it with their row as parameters (building the
     statement cost about as much as running it)."""
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    # The dialect's module only when it is used: importing PostgreSQL's costs 0.14 s of a SQLite bot's start.
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    insert = dialect_insert(table)
     if not update and not increment:
         return insert.on_conflict_do_nothing(index_elements=list(keys))
     changes = {col: insert.excluded[col] for col in update}
