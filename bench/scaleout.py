@@ -6,7 +6,7 @@ on its own port) sharing one PostgreSQL database and one Redis, against the fake
 
 The URLs come from the arguments, else BENCH_POSTGRES_URL / BENCH_REDIS_URL, else TEST_POSTGRES_URL /
 TEST_REDIS_URL; without both the benchmark is skipped with a message. Each configuration gets a fresh
-database on that server (`bench_scaleout_<n>r`, dropped afterwards) with students seeded with profiles.
+database on that server (`bench_scaleout_<n>r_<random>`, dropped afterwards) with students seeded with profiles.
 
 A load generator (aiohttp, `--concurrency` students in flight, each posting its session in order: /gap,
 /roadmap, ✅ on two roadmap items, /progress, a free-text question) posts Telegram updates with the
@@ -39,6 +39,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,11 +47,10 @@ from pathlib import Path
 import aiohttp
 import asyncpg
 from redis.asyncio import Redis
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from bench.databases import create_database, drop_database
 from bench.report import report
-from storage.db import create_engine
 from tests.e2e.seeding import seed_students
 from tests.fakes.bot_api_server import FakeBotApiServer, ServerMessage
 
@@ -296,22 +296,6 @@ def percentile(values: list[float], share: float) -> float:
 # -- one configuration -------------------------------------------------------------------------------------
 
 
-async def fresh_database(postgres_url: str, name: str) -> str:
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE template0'))
-    await admin.dispose()
-    return make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-
-
-async def drop_database(postgres_url: str, name: str) -> None:
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    await admin.dispose()
-
-
 async def redis_server(url: str) -> int | None:
     """The Redis server's process, if it runs on this machine."""
     client = Redis.from_url(url)
@@ -373,8 +357,8 @@ async def measure(
     settle: float,
     first_user: int,
 ) -> dict:
-    name = f"bench_scaleout_{replicas}r"
-    url = await fresh_database(postgres_url, name)
+    name = f"bench_scaleout_{replicas}r_{uuid.uuid4().hex[:8]}"  # runs at once (CI, a colleague) don't collide
+    url = await create_database(postgres_url, name)
     warm_students = list(range(first_user, first_user + warmup))
     measured = list(range(first_user + warmup, first_user + warmup + students))
     api = FakeBotApiServer(token=TOKEN)
@@ -550,13 +534,14 @@ async def run(
 
     # Configurations alternate round by round, so that whatever else the machine does spreads over all of
     # them; each is shown by its least disturbed round (the least CPU used by anything but this benchmark).
-    # Users differ per run (Redis is shared and not flushed).
+    # Users differ per run and per process (Redis is shared and not flushed).
+    users_from = 10_000_000 * (1 + os.getpid() % 997)
     runs: dict[int, list[dict]] = defaultdict(list)
     for number in range(rounds):
         for n in replica_counts:
             if wait_quiet:
                 await quiet_machine(wait_quiet)
-            first_user = 7_000_000 + 1_000_000 * number + 100_000 * n
+            first_user = users_from + 1_000_000 * number + 100_000 * n
             runs[n].append(await measure(n, students, concurrency, postgres_url, redis_url, warmup, settle, first_user))
     results = [min(runs[n], key=other_cores) for n in replica_counts]
     rows: list[tuple[str, object]] = [
@@ -607,7 +592,7 @@ async def run(
         ("model: messages sent per update", messages_per_update),
         ("model: updates/s that fill 30 msg/s", TELEGRAM_SEND_RATE / messages_per_update),
     ]
-    if base["postgres cpu seconds"] is not None:
+    if base["postgres cpu seconds"]:  # None when PostgreSQL runs elsewhere; 0 in a run too short to tick
         rows.append(("model: updates/s per postgres core", posted / base["postgres cpu seconds"]))
     name = "scaleout-" + "-".join(str(n) for n in replica_counts) + f"-replicas-{students}-students"
     every_round = {str(n): runs[n] for n in replica_counts}

@@ -7,15 +7,12 @@ is set (`.ci/run` starts a server and sets it); each test gets a database of its
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bench.databases import scratch_postgres
 from bot.bootstrap import prepare_storage
 from bot.config import Settings
 from bot.factory import create_bot, create_dispatcher
@@ -52,20 +49,10 @@ def parser(catalog: Catalog) -> SkillParser:
     return SkillParser(catalog)
 
 
-@asynccontextmanager
-async def fresh_postgres() -> AsyncIterator[str]:
+def fresh_postgres():
     """A new, empty database on the test PostgreSQL server, dropped afterwards."""
     assert POSTGRES_URL
-    name = f"coach_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE template0'))
-    try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
+    return scratch_postgres(POSTGRES_URL, prefix="coach_test")
 
 
 @pytest.fixture(params=BACKENDS)
