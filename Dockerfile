@@ -25,5 +25,6 @@ ENV DATABASE_URL=sqlite+aiosqlite:////home/coach/data/career_coach.sqlite3
 VOLUME ["/home/coach/data"]
 EXPOSE 8080
 
-# Migrate explicitly (the bot would also do it), then run: polling, or a webhook server with WEBHOOK_URL.
-CMD ["sh", "-c", "python -m bot db upgrade && exec python -m bot run"]
+# `run` migrates the database itself before it starts polling (or serving the webhook with WEBHOOK_URL); a
+# separate `db upgrade` first would pay the whole start-up (imports) twice.
+CMD ["python", "-m", "bot", "run"]

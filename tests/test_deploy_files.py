@@ -16,7 +16,7 @@ def test_the_image_copies_every_package_and_runs_as_non_root():
     for package in re.findall(r'"(\w+)\*"', packages):
         assert f"COPY {package} ./{package}" in dockerfile, package
     assert re.search(r"^USER coach$", dockerfile, re.MULTILINE)
-    assert "python -m bot db upgrade" in dockerfile
+    assert 'CMD ["python", "-m", "bot", "run"]' in dockerfile  # `run` migrates on start (tests/e2e check it)
 
 
 def test_compose_sets_only_real_settings():
