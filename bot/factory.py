@@ -14,7 +14,6 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-import bot.warmup  # noqa: F401 - holds aiogram's response types (see the module)
 from bot.config import Settings
 from bot.i18n import UserLanguageMiddleware, create_i18n
 from bot.menu import set_commands

@@ -19,7 +19,7 @@ from bot.console import ConsoleSession, chat
 from bot.factory import create_bot, create_dispatcher
 from bot.i18n import create_i18n
 from bot.scheduler import reminder_service
-from bot.warmup import settle_heap
+from bot.warmup import settle_heap_soon
 from coach.catalog import Catalog
 from services.reminders import RunCounts
 
@@ -74,7 +74,7 @@ async def _serve_webhook(
     engine = pool.kw["bind"]
     bot = create_bot(settings, token)
     dp = create_dispatcher(settings=settings, session_pool=pool, catalog=catalog)
-    dp.startup.register(settle_heap)
+    dp.startup.register(settle_heap_soon)
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     metrics = dp.workflow_data["metrics"]
 
@@ -129,7 +129,7 @@ async def run_polling(settings: Settings, token: str) -> None:
     async with open_storage(settings.database_url) as (catalog, pool):
         bot = create_bot(settings, token)
         dp = create_dispatcher(settings=settings, session_pool=pool, catalog=catalog)
-        dp.startup.register(settle_heap)
+        dp.startup.register(settle_heap_soon)
         # aiogram stops polling on SIGINT/SIGTERM, finishes the updates in hand and runs shutdown hooks.
         await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types(), handle_signals=True)
         await dp.storage.close()

@@ -30,6 +30,7 @@ from aiogram.types import InlineKeyboardMarkup
 from aiolimiter import AsyncLimiter
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from bot.warmup import keep_response_types
 from services.reminders import Delivery
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ class Sender:
             await asyncio.sleep(delay)
 
     async def send_message(self, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> Delivery:
+        keep_response_types()  # a reminder run is the hottest path of API calls (see bot.warmup)
         for _ in range(MAX_RETRY_AFTER_ROUNDS):
             try:
                 await self._send_with_retries(chat_id, text, reply_markup)

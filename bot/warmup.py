@@ -9,10 +9,14 @@ warm (profiled: 2.0 s of 5.2 s CPU in a 200-reminder run went to rebuilding `Res
 
 from __future__ import annotations
 
+import asyncio
 import gc
 
 from aiogram import methods
 from aiogram.methods.base import Response
+
+SETTLE_AFTER_SECONDS = 0.5  # after start-up's own calls (getMe, setMyCommands, the first getUpdates)
+_background: set[asyncio.Task] = set()  # a reference, so the task is not collected before it runs
 
 USED = (
     methods.GetMe,
@@ -28,16 +32,29 @@ USED = (
     methods.AnswerCallbackQuery,
 )
 
-_KEPT: list[type] = [Response[method.__returning__] for method in USED]  # type: ignore[name-defined]
+_KEPT: list[type] = []
+
+
+def keep_response_types() -> None:
+    """Build and hold the response types (once; ~0.3 s, so not at import: start-up waits for none of it)."""
+    if not _KEPT:
+        _KEPT.extend(Response[method.__returning__] for method in USED)  # type: ignore[name-defined]
+
+
+async def settle_heap_soon() -> None:
+    """Startup hook (registered by the runners): `settle_heap` once the bot is already polling or serving."""
+    loop = asyncio.get_running_loop()
+    loop.call_later(SETTLE_AFTER_SECONDS, lambda: _background.add(loop.create_task(settle_heap())))
 
 
 async def settle_heap() -> None:
-    """Startup hook (registered by the runners): collect once, then freeze what start-up built.
+    """Hold the response types, collect once, then freeze what start-up built.
 
     The catalog, the skill parser's indexes, SQLAlchemy's mappers and aiogram's routers live as long as the
     process, yet every full collection walked them again: a 0.4 s pause on the third-generation pass,
     charged to whichever update happened to allocate then (the p99). Frozen objects are skipped by the
     collector; anything created later is collected as usual.
     """
+    keep_response_types()
     gc.collect()
     gc.freeze()
