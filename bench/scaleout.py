@@ -582,18 +582,19 @@ async def run(
                 results[-1]["updates/s"] / results[0]["updates/s"],
             )
         )
-    # The capacity model, from the configuration with one replica (the least contended CPU figures).
+    # The capacity model, from the configuration with one replica (the least contended CPU figures). A run
+    # too short for the clock to tick, or a server on another machine, leaves a figure out.
     base = results[0]
     posted = base["updates posted"]
-    bot_ms = 1000 * sum(base["bot cpu seconds"]) / posted
+    bot_seconds, pg_seconds = sum(base["bot cpu seconds"]), base["postgres cpu seconds"]
     messages_per_update = base["messages sent"] / posted
-    rows += [
-        ("model: updates/s per bot core", 1000 / bot_ms),
-        ("model: messages sent per update", messages_per_update),
-        ("model: updates/s that fill 30 msg/s", TELEGRAM_SEND_RATE / messages_per_update),
-    ]
-    if base["postgres cpu seconds"]:  # None when PostgreSQL runs elsewhere; 0 in a run too short to tick
-        rows.append(("model: updates/s per postgres core", posted / base["postgres cpu seconds"]))
+    if bot_seconds > 0:
+        rows.append(("model: updates/s per bot core", posted / bot_seconds))
+    rows.append(("model: messages sent per update", messages_per_update))
+    if messages_per_update > 0:
+        rows.append(("model: updates/s that fill 30 msg/s", TELEGRAM_SEND_RATE / messages_per_update))
+    if pg_seconds:  # None when PostgreSQL runs elsewhere
+        rows.append(("model: updates/s per postgres core", posted / pg_seconds))
     name = "scaleout-" + "-".join(str(n) for n in replica_counts) + f"-replicas-{students}-students"
     every_round = {str(n): runs[n] for n in replica_counts}
     return report(name, rows, extra={"configurations": results, "rounds": every_round}, save=save)
