@@ -477,8 +477,15 @@ async def run(
         "startups": measured.startups,
         "refused": api.refused[:20],
         "stuck": measured.stuck[:20],
+        # The log around each failed update, so a failure in a run explains itself.
+        "failed": _around(measured.log, "outcome=error")[:10],
     }
     return report(f"footprint-{users}-users-{postings}-postings", rows, extra, save=save)
+
+
+def _around(log: str, marker: str, before: int = 8) -> list[str]:
+    lines = log.splitlines()
+    return ["\n".join(lines[max(0, i - before) : i + 1]) for i, line in enumerate(lines) if marker in line]
 
 
 def main() -> None:

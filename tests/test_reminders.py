@@ -359,3 +359,19 @@ async def test_grouped_completions_skip_claims_that_were_lost(env):
     assert (one.next_run_at, one.last_sent_at, one.last_nudge_at, one.claim_token) == (later, at, at, None)
     assert (two.next_run_at, two.last_sent_at, two.last_nudge_at) == (later, None, None)
     assert (three.next_run_at, three.claim_token) == (MONDAY + timedelta(hours=14), "other")
+
+
+async def test_the_global_window_never_lets_more_than_the_rate_into_any_second():
+    """Telegram's rule is "no more than R per second": the window keeps it for every second, not on average."""
+    from bot.sender import SlidingWindow
+
+    window, moments = SlidingWindow(rate=40), []
+
+    async def send() -> None:
+        async with window:
+            moments.append(asyncio.get_running_loop().time())
+
+    await asyncio.gather(*(send() for _ in range(100)))
+    assert len(moments) == 100
+    assert max(sum(1 for m in moments if start <= m < start + 1.0) for start in moments) <= 40
+    assert moments[40] - moments[0] >= 1.0  # the 41st waited for the first to leave the window
