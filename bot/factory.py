@@ -19,7 +19,7 @@ from bot.i18n import UserLanguageMiddleware, create_i18n
 from bot.menu import set_commands
 from bot.middlewares import UpdateScopeMiddleware, UserMiddleware
 from bot.observability import Metrics, UpdateLogMiddleware
-from bot.scheduler import reminder_service, start_scheduler
+from bot.scheduler import ReminderScheduler, reminder_service
 from coach.catalog import Catalog
 from coach.skills import SkillParser
 from handlers import get_routers
@@ -59,14 +59,14 @@ async def _on_startup(
     await set_commands(bot, i18n)
     if settings.reminders:
         service = reminder_service(bot, settings, session_pool, catalog, i18n)
-        dispatcher["scheduler"] = start_scheduler(service, settings.reminder_tick_seconds, metrics)
+        dispatcher["scheduler"] = ReminderScheduler(service, settings.reminder_tick_seconds, metrics).start()
     log.info("bot started: @%s (id %s)", me.username, me.id)
 
 
 async def _on_shutdown(dispatcher: Dispatcher) -> None:
     scheduler = dispatcher.workflow_data.pop("scheduler", None)
     if scheduler is not None:
-        scheduler.shutdown(wait=False)
+        await scheduler.stop()
     log.info("bot stopped")
 
 

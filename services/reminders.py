@@ -98,6 +98,11 @@ class ReminderService:
         self._slots = asyncio.Semaphore(concurrency)
         self._lease = lease
         self._markets: dict[str, MarketSnapshot] = {}
+        self._stopping = False
+
+    def stop_after_batch(self) -> None:
+        """The process is stopping: a run in progress ends after its current batch (recorded), claims no more."""
+        self._stopping = True
 
     async def deliver_due_as_sender(self, now: datetime) -> RunCounts | None:
         """`deliver_due`, by one replica at a time: Telegram's send limit is per bot, not per process, so
@@ -110,7 +115,7 @@ class ReminderService:
         self._markets.clear()  # one snapshot per role per run: the market does not change between students
         counts = RunCounts()
         token = uuid.uuid4().hex
-        while True:
+        while not self._stopping:
             async with transaction(self._pool) as session:
                 claimed = await ReminderRepo(session).claim_due(now, self._batch, self._lease, token)
             if not claimed:
@@ -123,6 +128,7 @@ class ReminderService:
                         group.create_task(self._deliver(row, now, counts, *loaded[row.user_id], completions))
             finally:  # what was sent is recorded even if a send failed unexpectedly or the run was stopped
                 await completions.flush()
+        return counts
 
     async def _deliver(
         self, row: DueReminder, now: datetime, counts: RunCounts, user: UserDTO | None, roadmap: Roadmap | None,

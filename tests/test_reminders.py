@@ -375,3 +375,35 @@ async def test_the_global_window_never_lets_more_than_the_rate_into_any_second()
     assert len(moments) == 100
     assert max(sum(1 for m in moments if start <= m < start + 1.0) for start in moments) <= 40
     assert moments[40] - moments[0] >= 1.0  # the 41st waited for the first to leave the window
+
+
+async def test_stopping_the_bot_mid_run_records_the_batch_in_progress_and_claims_no_more(env):
+    """A deploy's SIGTERM right after a tick began used to dispose of the database under the running batch:
+    what it had sent was never recorded, and went out again once the leases ran out."""
+    from bot.scheduler import ReminderScheduler
+
+    now = datetime.now(UTC)  # the scheduler ticks on the real clock
+    for user_id in range(1, 31):
+        await env.student(user_id, now=now - timedelta(days=7))
+    async with env.pool.begin() as session:
+        await session.execute(update(ReminderSettings).values(next_run_at=now - timedelta(minutes=1)))
+    first_send = asyncio.Event()
+    real_call = env.telegram.make_request
+
+    async def slow_call(bot, method, timeout=None):
+        first_send.set()
+        await asyncio.sleep(0.02)  # each send takes a while, as over the network
+        return await real_call(bot, method, timeout)
+
+    env.telegram.make_request = slow_call
+    scheduler = ReminderScheduler(env.service(batch=10, concurrency=2), every_seconds=3600).start()
+    await asyncio.wait_for(first_send.wait(), 10)  # the first tick is under way
+    await scheduler.stop()
+    first_run = env.received()
+    assert 0 < sum(first_run.values()) <= 10  # the batch in progress finished; no new one was claimed
+    async with env.pool() as session:
+        rows = (await session.scalars(select(ReminderSettings))).all()
+    assert sum(1 for row in rows if row.claim_token is not None) == 0  # every claim completed or released
+    # The next process sends the rest, and nobody twice.
+    await env.service().deliver_due(now + timedelta(minutes=1))
+    assert env.received() == dict.fromkeys(range(1, 31), 1)
