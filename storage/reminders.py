@@ -138,24 +138,9 @@ class ReminderRepo:
             for r, language, timezone, last_seen in rows
         ]
 
-    async def complete(
-        self, user_id: int, token: str, *, next_run_at: datetime, sent_at: datetime | None, nudged: bool
-    ) -> bool:
-        """Release the claim and move the row to its next slot; False if the claim was lost meanwhile."""
-        values: dict = {"next_run_at": next_run_at, "claimed_until": None, "claim_token": None}
-        if sent_at is not None:
-            values["last_sent_at"] = sent_at
-        if nudged:
-            values["last_nudge_at"] = sent_at
-        result = await self._session.execute(
-            update(ReminderSettings)
-            .where(ReminderSettings.user_id == user_id, ReminderSettings.claim_token == token)
-            .values(**values)
-        )
-        return result.rowcount > 0
-
     async def complete_many(self, done: Sequence[Completion]) -> int:
-        """`complete` for many rows in one round trip; returns how many claims were still held."""
+        """Release these claims and move each row to its next slot, in one round trip; a row whose claim was lost
+        meanwhile (another sender holds it) is left alone. Returns how many claims were still held."""
         if not done:
             return 0
         table = ReminderSettings.__table__

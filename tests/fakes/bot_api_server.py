@@ -47,6 +47,7 @@ class FakeBotApiServer:
     callback_answers: list[dict[str, Any]] = field(default_factory=list)
     webhook: dict[str, Any] | None = None
     documents: list[tuple[int, str, int]] = field(default_factory=list)  # (chat, file name, bytes)
+    photos: list[tuple[int, str, int]] = field(default_factory=list)  # (chat, file name, bytes)
     refused: list[str] = field(default_factory=list)
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(5000))
@@ -220,12 +221,28 @@ class FakeBotApiServer:
         self.messages[(chat_id, message.message_id)] = message
         return self._as_message(message)
 
+    @staticmethod
+    def _upload(params: dict[str, Any], field: str) -> dict[str, Any]:
+        """The uploaded file a send names in `field` (aiogram sends it as a multipart part, `attach://...`)."""
+        upload = params.get(field)
+        if isinstance(upload, str) and upload.startswith("attach://"):
+            upload = params.get(upload.removeprefix("attach://"))
+        if not isinstance(upload, dict) or not upload.get("size"):
+            raise BadRequest(f"Bad Request: there is no {field} in the request")
+        return upload
+
+    async def _m_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        photo = self._upload(params, "photo")
+        chat_id = int(params["chat_id"])
+        message = ServerMessage(chat_id, next(self._message_ids), f"🖼 {photo['filename']}")
+        self.messages[(chat_id, message.message_id)] = message
+        self.photos.append((chat_id, photo["filename"], photo["size"]))
+        result = self._as_message(message)
+        result["photo"] = [{"file_id": f"p{message.message_id}", "file_unique_id": "u", "width": 770, "height": 700}]
+        return result
+
     async def _m_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
-        document = params.get("document")
-        if isinstance(document, str) and document.startswith("attach://"):  # how aiogram uploads files
-            document = params.get(document.removeprefix("attach://"))
-        if not isinstance(document, dict) or not document.get("size"):
-            raise BadRequest("Bad Request: there is no document in the request")
+        document = self._upload(params, "document")
         caption = str(params.get("caption") or "")
         if caption:
             check_text(caption, params.get("parse_mode"), limit=1024)
