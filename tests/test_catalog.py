@@ -76,7 +76,7 @@ def test_an_unknown_skill_in_a_role_is_refused(tmp_path):
     folder = tmp_path / "catalog"
     shutil.copytree(CATALOG_DIR, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     roles = folder / "roles.toml"
-    roles.write_text(roles.read_text().replace('"python", "sql", "postgresql"', '"python", "sql", "cobolx"', 1))
+    roles.write_text(roles.read_text().replace('"sql", "postgresql"', '"sql", "cobolx"', 1))
     with pytest.raises(CatalogError, match="cobolx"):
         load_catalog(folder)
 

@@ -8,7 +8,7 @@ core skills without action items), so a broken data file fails at start-up with 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from graphlib import CycleError, TopologicalSorter
@@ -19,9 +19,12 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from coach.catalog.models import (
+    Action,
     Category,
     City,
     CityFile,
+    Group,
+    GroupFile,
     Level,
     Module,
     PostingFile,
@@ -31,6 +34,7 @@ from coach.catalog.models import (
     SamplePosting,
     Skill,
     SkillFile,
+    Stack,
     Text,
 )
 from coach.text import normalize
@@ -40,19 +44,26 @@ _M = TypeVar("_M", bound=BaseModel)
 
 __all__ = [
     "CATALOG_DIR",
+    "Action",
     "Catalog",
     "CatalogError",
     "Category",
     "City",
+    "Group",
     "Level",
     "Module",
     "Role",
     "SalaryFacts",
     "SamplePosting",
     "Skill",
+    "Stack",
     "Text",
     "load_catalog",
 ]
+
+# Categories whose skills are ideas, not tools: an action item may name them without assuming the student
+# has them ("write a README", "use Git"), so they never call for an item's neutral wording.
+_CONCEPT_CATEGORIES = frozenset({Category.FUNDAMENTALS, Category.PRACTICE, Category.SOFT})
 
 
 class CatalogError(ValueError):
@@ -70,6 +81,8 @@ class Catalog:
     cities: tuple[City, ...]
     # normalised alias (names and ids included) -> skill id
     aliases: Mapping[str, str] = field(repr=False)
+    groups: Mapping[str, Group] = field(default_factory=dict)
+    group_of: Mapping[str, str] = field(default_factory=dict, repr=False)  # skill id -> its group's id
 
     def skill(self, skill_id: str) -> Skill:
         return self.skills[skill_id]
@@ -92,6 +105,73 @@ class Catalog:
             if key in {normalize(n) for n in (city.id, city.name, city.name_ru, *city.aliases)}:
                 return city
         return None
+
+    # -- alternatives: a "ref" is a skill id or a group id ---------------------------------------------------
+
+    def is_group(self, ref: str) -> bool:
+        return ref in self.groups
+
+    def members(self, ref: str) -> tuple[str, ...]:
+        """The skills a ref stands for: a group's members, or the skill itself."""
+        group = self.groups.get(ref)
+        return group.skills if group else (ref,)
+
+    def ref_of(self, skill_id: str) -> str:
+        """What a skill counts as in demand and gaps: its group if it has one, else itself."""
+        return self.group_of.get(skill_id, skill_id)
+
+    def ref_name(self, ref: str, lang: str) -> str:
+        """ "Docker", or for a group its members: "Django / FastAPI / Flask"."""
+        return " / ".join(self.skills[sid].display(lang) for sid in self.members(ref))
+
+    def covered(self, ref: str, have: Collection[str]) -> bool:
+        return any(sid in have for sid in self.members(ref))
+
+    def implied(self, have: Iterable[str]) -> set[str]:
+        """What a student knows, prerequisites included: whoever uses FastAPI knows Python."""
+        return self._closure(sid for sid in have if sid in self.skills)
+
+    @cached_property
+    def _mention_index(self) -> tuple[dict[str, str], frozenset[str], int]:
+        tools = [s for s in self.skills.values() if s.category not in _CONCEPT_CATEGORIES]
+        index = {key: sid for key, sid in self.aliases.items() if self.skills[sid].category not in _CONCEPT_CATEGORIES}
+        # One word names a tool only as the catalog writes it ("Docker", "pytest"): in lower case, "monitoring",
+        # "sketch" or "database" are ordinary words of an English sentence.
+        exact = frozenset(
+            edge_stripped for skill in tools for name in (skill.name, *skill.aliases)
+            if len(edge_stripped := name.strip()) and " " not in edge_stripped
+        )  # fmt: skip
+        return index, exact, max((len(key.split()) for key in index), default=1)
+
+    def mentions(self, text: str) -> frozenset[str]:
+        """The tool-like skills (frameworks, databases, languages, services) a text names by one of their
+        aliases: what an action item assumes the student has or learns first."""
+        index, exact, longest = self._mention_index
+        raw = text.replace("/", " ").replace(",", " ").split()
+        words = [normalize(word) for word in raw]
+        found: set[str] = set()
+        for size in range(longest, 0, -1):
+            for start in range(len(words) - size + 1):
+                hit = index.get(" ".join(w for w in words[start : start + size] if w))
+                if hit and (size > 1 or raw[start].strip(".;:()!?\"'") in exact):
+                    found.add(hit)
+        return frozenset(found)
+
+    def action_needs(self, skill_id: str, action_no: int) -> frozenset[str]:
+        """Tools an action item's main wording assumes beyond its own skill and that skill's prerequisites:
+        the item's `assumes` when the catalog says, else the tools its English wording names."""
+        return self._action_needs.get((skill_id, action_no), frozenset())
+
+    @cached_property
+    def _action_needs(self) -> dict[tuple[str, int], frozenset[str]]:
+        needs: dict[tuple[str, int], frozenset[str]] = {}
+        for skill in self.skills.values():
+            own = {skill.id, *self._closure(skill.requires), *self.members(self.ref_of(skill.id))}
+            for number, action in enumerate(skill.actions):
+                named = (frozenset(action.assumes) if action.assumes is not None else self.mentions(action.en)) - own
+                if named:
+                    needs[(skill.id, number)] = named
+        return needs
 
     def soft_skills(self) -> list[Skill]:
         return [s for s in self.skills.values() if s.category is Category.SOFT]
@@ -171,16 +251,36 @@ def _check_references(catalog: Catalog) -> None:
         if missing:
             raise CatalogError(f"{where}: unknown skill ids {missing}")
 
+    refs = known | catalog.groups.keys()
+
+    def need_refs(ids: Iterable[str], where: str) -> None:
+        missing = sorted(set(ids) - refs)
+        if missing:
+            raise CatalogError(f"{where}: unknown skill or group ids {missing}")
+
+    def with_actions(ids: Iterable[str], where: str) -> None:
+        bare = sorted(sid for ref in ids for sid in catalog.members(ref) if not catalog.skills[sid].actions)
+        if bare:
+            raise CatalogError(f"{where}: core skills without action items: {bare}")
+
+    clash = sorted(catalog.groups.keys() & known)
+    if clash:
+        raise CatalogError(f"groups.toml: group ids also used by skills: {clash}")
+    for group in catalog.groups.values():
+        need(group.skills, f"group {group.id}")
     need(catalog.cross_cutting, "roles.toml cross_cutting")
     for skill in catalog.skills.values():
         need(skill.requires, f"skill {skill.id} requires")
         if skill.id in skill.requires:
             raise CatalogError(f"skill {skill.id} requires itself")
     for role in catalog.roles.values():
-        need(role.core + role.nice, f"role {role.id}")
-        bare = [sid for sid in role.core if not catalog.skills[sid].actions]
-        if bare:
-            raise CatalogError(f"role {role.id}: core skills without action items: {bare}")
+        need_refs(role.core + role.nice, f"role {role.id}")
+        with_actions(role.core, f"role {role.id}")
+        for stack in role.stacks:
+            where = f"role {role.id} stack {stack.id}"
+            need(stack.markers, where + " markers")
+            need_refs(stack.core + stack.nice, where)
+            with_actions(stack.core, where)
     for module in catalog.modules.values():
         unknown = sorted(set(module.roles) - catalog.roles.keys())
         if unknown:
@@ -196,6 +296,15 @@ def _check_references(catalog: Catalog) -> None:
         raise CatalogError(f"skill prerequisites form a cycle: {exc.args[1]}") from exc
 
 
+def _group_index(groups: Iterable[Group]) -> dict[str, str]:
+    owner: dict[str, str] = {}
+    for group in groups:
+        for sid in group.skills:
+            if owner.setdefault(sid, group.id) != group.id:
+                raise CatalogError(f"groups.toml: skill {sid!r} is in two groups: {owner[sid]} and {group.id}")
+    return owner
+
+
 def load_catalog(folder: Path = CATALOG_DIR) -> Catalog:
     """Read and validate the catalog in ``folder``; raise :class:`CatalogError` naming what is wrong."""
     roles_path = folder / "roles.toml"
@@ -207,6 +316,8 @@ def load_catalog(folder: Path = CATALOG_DIR) -> Catalog:
     skills = _load_skills(folder / "skills")
     cities_path = folder / "cities.toml"
     cities = _parse(CityFile, cities_path, _read_toml(cities_path))
+    groups_path = folder / "groups.toml"
+    groups = _parse(GroupFile, groups_path, _read_toml(groups_path)) if groups_path.exists() else GroupFile()
 
     def unique(items: Iterable, what: str) -> dict:
         result: dict = {}
@@ -225,6 +336,8 @@ def load_catalog(folder: Path = CATALOG_DIR) -> Catalog:
         salary=salary,
         cities=cities.city,
         aliases=MappingProxyType(_alias_index(skills)),
+        groups=MappingProxyType(unique(groups.group, "group")),
+        group_of=MappingProxyType(_group_index(groups.group)),
     )
     _check_references(catalog)
     return catalog

@@ -46,26 +46,44 @@ class Category(StrEnum):
 
 
 class Text(Frozen):
-    """A text the user sees, in both languages the bot speaks."""
+    """A text the user sees, in every language the bot speaks (Kazakh falls back to Russian, which every
+    Kazakh-speaking student reads, until it is written)."""
 
     en: NonEmpty
     ru: NonEmpty
+    kk: NonEmpty | None = None
 
     def get(self, lang: str) -> str:
+        if lang == "kk":
+            return self.kk or self.ru
         return self.ru if lang == "ru" else self.en
+
+
+class Action(Text):
+    """One concrete action item. `alt` is a neutral wording for students who neither have nor learn earlier a
+    tool the main wording names ("Deploy it with PostgreSQL and Docker" → "Deploy it to a free hosting"); the
+    roadmap picks it, and a catalog test requires it wherever the main wording names such a tool."""
+
+    alt: Text | None = None
+    # The tools the main wording assumes, when the automatic reading of its English text gets it wrong
+    # (`assumes = []`: it assumes nothing). Left out: read from the text (Catalog.mentions).
+    assumes: tuple[SlugId, ...] | None = None
 
 
 class Skill(Frozen):
     id: SlugId
     name: NonEmpty
     name_ru: NonEmpty | None = None
+    name_kk: NonEmpty | None = None
     category: Category
     aliases: tuple[NonEmpty, ...] = ()
+    # Hard prerequisites only: Y is required for X when a learner cannot do X's first action item without Y
+    # (DRF needs Django; Docker does not need Linux). The roadmap puts a missing one right before X.
     requires: tuple[SlugId, ...] = ()
-    actions: tuple[Text, ...] = Field(default=(), max_length=4)
+    actions: tuple[Action, ...] = Field(default=(), max_length=4)
 
     def display(self, lang: str) -> str:
-        return self.name_ru if lang == "ru" and self.name_ru else self.name
+        return _localized(self.name, self.name_ru, self.name_kk, lang)
 
 
 class SkillFile(Frozen):
@@ -78,23 +96,72 @@ class SkillFile(Frozen):
         return [Skill(category=self.category, **raw) for raw in self.skill]
 
 
+def _localized(en: str, ru: str | None, kk: str | None, lang: str) -> str:
+    if lang == "kk":
+        return kk or ru or en
+    if lang == "ru":
+        return ru or en
+    return en
+
+
+class Group(Frozen):
+    """Alternatives: skills any one of which does the job ("FastAPI/Django", "AWS/GCP/Azure"). A posting that
+    asks for one of them asks for the group; a student who has one has the group. Roles name groups in their
+    core and nice lists like skills; a skill belongs to at most one group."""
+
+    id: SlugId
+    name: Text  # what the members have in common: "a Python web framework"
+    skills: tuple[SlugId, ...] = Field(min_length=2)
+
+
+class Stack(Frozen):
+    """A main technology that splits a role's postings (Backend: Python, Java, Go, ...). A student's or a
+    posting's stack is read from `markers` (and posting titles); the stack adds its own core and nice skills
+    to the role's language-neutral ones, and its market is the role's postings of this stack plus the
+    stack-neutral ones."""
+
+    id: SlugId
+    name: NonEmpty  # "Python", ".NET", "React" — the same in every language
+    markers: tuple[SlugId, ...] = Field(min_length=1)  # skills that put a student or a posting here
+    core: tuple[SlugId, ...] = ()  # skill or group ids
+    nice: tuple[SlugId, ...] = ()
+
+
 class Role(Frozen):
     id: SlugId
     name: NonEmpty
     name_ru: NonEmpty
+    name_kk: NonEmpty | None = None
     summary: Text
     titles: tuple[NonEmpty, ...] = Field(min_length=1)  # how posting titles name the role
-    core: tuple[SlugId, ...] = Field(min_length=4)
+    hh_roles: tuple[int, ...] = ()  # hh.ru professional role ids that mean this role
+    core: tuple[SlugId, ...] = Field(min_length=4)  # skill or group ids, whatever the stack
     nice: tuple[SlugId, ...] = ()
+    stacks: tuple[Stack, ...] = ()
 
     def display(self, lang: str) -> str:
-        return self.name_ru if lang == "ru" else self.name
+        return _localized(self.name, self.name_ru, self.name_kk, lang)
+
+    def stack(self, stack_id: str | None) -> Stack | None:
+        return next((s for s in self.stacks if s.id == stack_id), None)
+
+    def profile(self, stack_id: str | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(core, nice) for a student of `stack_id` (None or unknown: the role's own lists only)."""
+        stack = self.stack(stack_id)
+        if stack is None:
+            return self.core, self.nice
+        core = tuple(dict.fromkeys((*self.core, *stack.core)))
+        nice = tuple(ref for ref in dict.fromkeys((*self.nice, *stack.nice)) if ref not in core)
+        return core, nice
 
     @model_validator(mode="after")
-    def _core_and_nice_are_disjoint(self) -> Role:
+    def _consistent(self) -> Role:
         both = set(self.core) & set(self.nice)
         if both:
             raise ValueError(f"role {self.id}: skills both core and nice-to-have: {sorted(both)}")
+        ids = [s.id for s in self.stacks]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"role {self.id}: a stack id is used twice: {ids}")
         return self
 
 
@@ -110,6 +177,10 @@ class RoleFile(Frozen):
     cross_cutting: tuple[SlugId, ...] = Field(min_length=1)
     role: tuple[Role, ...] = Field(min_length=1)
     module: tuple[Module, ...] = Field(min_length=1)
+
+
+class GroupFile(Frozen):
+    group: tuple[Group, ...] = ()
 
 
 class SamplePosting(Frozen):
@@ -163,10 +234,11 @@ class City(Frozen):
     id: SlugId
     name: NonEmpty
     name_ru: NonEmpty
+    name_kk: NonEmpty | None = None
     aliases: tuple[NonEmpty, ...] = ()
 
     def display(self, lang: str) -> str:
-        return self.name_ru if lang == "ru" else self.name
+        return _localized(self.name, self.name_ru, self.name_kk, lang)
 
 
 class CityFile(Frozen):
