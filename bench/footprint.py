@@ -43,7 +43,7 @@ from coach.catalog import Catalog, default_catalog
 from coach.skills import SkillParser
 from services.postings import import_files
 from storage.db import create_engine, create_session_pool
-from tests.fakes.bot_api_server import FakeBotApiServer, ServerMessage
+from testkit.bot_api_server import FakeBotApiServer, ServerMessage
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "123456:BENCH-footprint-token-ABCDEFGHIJKLM"

@@ -18,8 +18,8 @@ from bench.report import report
 from bot.bootstrap import prepare_storage
 from coach.catalog import default_catalog
 from coach.skills import SkillParser
-from services.postings import import_files
-from storage.db import create_engine, create_session_pool
+from storage.db import Database
+from testkit.seeding import importer
 
 # Titles as hh.kz / hh.ru employers write them, per catalog role, with how common the role is among IT
 # vacancies (weights): the role is filed from the title, as on a real import.
@@ -53,7 +53,7 @@ def vacancies(count: int, seed: int = 7) -> list[dict]:
     for number in range(count):
         role = rng.choices(roles, weights)[0]
         profile = catalog.role(role)
-        pool = list(profile.core + profile.nice)
+        pool = list(dict.fromkeys(sid for ref in profile.core + profile.nice for sid in catalog.members(ref)))
         skills = rng.sample(pool, k=min(rng.randint(4, 10), len(pool)))
         if rng.random() < 0.3:
             skills.append(rng.choice(everything))
@@ -84,16 +84,16 @@ async def run(postings: int, database_url: str | None = None, save: bool = True)
     parser = SkillParser(catalog)
     with tempfile.TemporaryDirectory() as folder:
         path = write_jsonl(Path(folder) / "vacancies.jsonl", postings)
-        engine = create_engine(database_url or f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}")
-        pool = create_session_pool(engine)
-        await prepare_storage(engine, pool, catalog, parser)
+        db = Database.open(database_url or f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}")
+        await prepare_storage(db, catalog, parser)
+        postings_service = importer(db, catalog, parser)
         started = time.perf_counter()
-        first = await import_files(pool, catalog, parser, [path])
+        first = await postings_service.import_files([path])
         first_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        again = await import_files(pool, catalog, parser, [path])  # a re-import updates in place
+        again = await postings_service.import_files([path])  # a re-import updates in place
         again_seconds = time.perf_counter() - started
-        await engine.dispose()
+        await db.dispose()
     rows = [
         ("postings in the file", postings),
         ("added / skipped", f"{first.added} / {first.skipped}"),

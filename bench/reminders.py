@@ -34,7 +34,7 @@ from services.schedule import reschedule
 from storage.db import create_engine, create_session_pool
 from storage.models import ReminderSettings, User
 from storage.users import UserRepo
-from tests.fakes.telegram import FakeTelegram
+from testkit.telegram import FakeTelegram
 
 TOKEN = "42:BENCH-token-for-the-fake-bot-api-012345"
 

@@ -25,7 +25,6 @@ from aiogram.types import Message
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bench.databases import scratch_postgres
 from bench.report import report
 from bot.bootstrap import prepare_storage
 from bot.config import Settings
@@ -33,10 +32,11 @@ from bot.factory import create_bot, create_dispatcher
 from bot.warmup import settle_heap
 from coach.catalog import default_catalog
 from coach.skills import SkillParser
-from storage.db import create_engine, create_session_pool
+from storage.db import Database
 from storage.models import User
-from tests.fakes.client import ChatClient, find_button
-from tests.fakes.telegram import FakeTelegram
+from testkit.client import ChatClient, find_button
+from testkit.databases import scratch_postgres
+from testkit.telegram import FakeTelegram
 
 TOKEN = "42:BENCH-token-for-the-fake-bot-api-012345"
 
@@ -139,12 +139,12 @@ async def run(students: int, save: bool = True, postgres_url: str | None = None)
         sqlite = f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
         async with scratch_postgres(postgres_url) if postgres_url else nullcontext(sqlite) as url:
             settings = Settings(_env_file=None, bot_token=TOKEN, database_url=url, reminders=False)
-            engine = create_engine(url)
-            pool = create_session_pool(engine)
-            timings = await measure_ours(students, settings, pool)
+            db = Database.open(url)
+            timings = await measure_ours(students, settings, db)
             updates = sum(len(values) for values in timings.values())
+            pool = async_sessionmaker(db.engine, expire_on_commit=False)
             floor_seconds = await echo_updates(echo_with_database(pool), settings, updates)
-            await engine.dispose()
+            await db.dispose()
     bare_seconds = await echo_updates(bare_echo(), settings, updates)
     ours_seconds = sum(sum(values) for values in timings.values())
 
@@ -164,15 +164,13 @@ async def run(students: int, save: bool = True, postgres_url: str | None = None)
     return report(f"updates-{students}-students" + ("" if backend == "sqlite" else f"-{backend}"), rows, save=save)
 
 
-async def measure_ours(
-    students: int, settings: Settings, pool: async_sessionmaker[AsyncSession]
-) -> dict[str, list[float]]:
+async def measure_ours(students: int, settings: Settings, db: Database) -> dict[str, list[float]]:
     """The real dispatcher, as the runners build it: seconds per update, by kind."""
     catalog = default_catalog()
-    await prepare_storage(pool.kw["bind"], pool, catalog, SkillParser(catalog))
+    await prepare_storage(db, catalog, SkillParser(catalog))
     telegram = instant_telegram()
     bot = create_bot(settings, TOKEN, session=telegram)
-    dp = create_dispatcher(settings=settings, session_pool=pool, catalog=catalog)
+    dp = create_dispatcher(settings=settings, database=db, catalog=catalog)
     dp.startup.register(settle_heap)  # as the runners do
     await dp.emit_startup(bot=bot, dispatcher=dp, **dp.workflow_data)
     timer = FeedTimer(dp)

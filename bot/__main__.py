@@ -114,23 +114,29 @@ async def _db(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _progress_line(file: str, done: int, total: int) -> None:
+    """On a terminal, one line that updates itself: "postings.json: 1,200 of 40,000"."""
+    print(f"\r{file}: {done:,} of {total:,}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+
 async def _postings(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bootstrap import open_storage
+    from bot.factory import create_services
     from coach.skills import SkillParser
-    from services.postings import import_files, role_stats
 
-    async with open_storage(settings.database_url) as (catalog, pool):
+    async with open_storage(settings.database_url) as (catalog, db):
+        postings = create_services(settings, db, catalog, SkillParser(catalog)).postings
         if args.postings_command == "import":
-            result = await import_files(pool, catalog, SkillParser(catalog), args.files)
+            progress = _progress_line if sys.stderr.isatty() else None
+            result = await postings.import_files(args.files, progress)
             for file, problem in result.problems:
                 where = f"{file}:{problem.line}" if problem.line else file
                 print(f"{where}: skipped: {problem.reason}", file=sys.stderr)
             print(f"added {result.added}, updated {result.updated}, skipped {result.skipped}")
             return 1 if result.problems and not (result.added or result.updated) else 0
-        async with pool() as session:
-            for role_id, count, skills in await role_stats(session):
-                top = ", ".join(f"{catalog.skill(s).name} {100 * n / count:.0f}%" for s, n in skills)
-                print(f"{catalog.role(role_id).name}: {count} postings — {top}")
+        for role_id, count, skills in await postings.role_stats():
+            top = ", ".join(f"{catalog.skill(s).name} {100 * n / count:.0f}%" for s, n in skills)
+            print(f"{catalog.role(role_id).name}: {count} postings — {top}")
         return 0
 
 

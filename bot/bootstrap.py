@@ -7,11 +7,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from coach.catalog import Catalog, default_catalog
 from coach.skills import SkillParser
-from storage.db import create_engine, create_session_pool
+from storage.db import Database
 from storage.migrate import upgrade
 from storage.postings import PostingIn, PostingRepo
 
@@ -44,24 +43,21 @@ def sample_postings(catalog: Catalog, parser: SkillParser) -> list[PostingIn]:
 
 
 @asynccontextmanager
-async def open_storage(database_url: str) -> AsyncIterator[tuple[Catalog, async_sessionmaker[AsyncSession]]]:
-    """The catalog and a session pool on a migrated database with the sample postings; disposed on exit.
+async def open_storage(database_url: str) -> AsyncIterator[tuple[Catalog, Database]]:
+    """The catalog and the database, migrated and with the sample postings; disposed on exit.
     Every entry point (polling, webhook, chat, reminders, imports) starts here."""
     catalog = default_catalog()
-    engine = create_engine(database_url)
-    pool = create_session_pool(engine)
+    db = Database.open(database_url)
     try:
-        await prepare_storage(engine, pool, catalog, SkillParser(catalog))
-        yield catalog, pool
+        await prepare_storage(db, catalog, SkillParser(catalog))
+        yield catalog, db
     finally:
-        await engine.dispose()
+        await db.dispose()
 
 
-async def prepare_storage(
-    engine: AsyncEngine, pool: async_sessionmaker[AsyncSession], catalog: Catalog, parser: SkillParser
-) -> None:
+async def prepare_storage(db: Database, catalog: Catalog, parser: SkillParser) -> None:
     """Bring the schema to head and make sure the sample postings are there (idempotent)."""
-    await upgrade(engine)
-    async with pool.begin() as session:
+    await upgrade(db.engine)
+    async with db.transaction() as session:
         await PostingRepo(session).save_many(sample_postings(catalog, parser))
-    log.info("database ready: %s", make_url(str(engine.url)).render_as_string(hide_password=True))
+    log.info("database ready: %s", make_url(str(db.engine.url)).render_as_string(hide_password=True))

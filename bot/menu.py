@@ -6,22 +6,8 @@ from aiogram import Bot
 from aiogram.types import BotCommand, BotCommandScopeDefault
 from aiogram.utils.i18n import I18n
 
-from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_
-
-# Only commands that work today; each feature adds its own line here.
-COMMANDS = (
-    ("start", N_("Start: choose a role and check your skills")),
-    ("gap", N_("Gap report: what you have and lack, by market demand")),
-    ("roadmap", N_("Your roadmap: action items to tick off")),
-    ("progress", N_("Your progress and streak")),
-    ("market", N_("The job market for your role, and adding postings you found")),
-    ("report", N_("Your roles and skills analysis as a document")),
-    ("profile", N_("Change role, level, city or skills")),
-    ("settings", N_("Language, reminders and time zone")),
-    ("cancel", N_("Stop the current step")),
-    ("delete_me", N_("Erase everything about you")),
-    ("help", N_("What I can do")),
-)
+from handlers.common.commands import COMMANDS
+from handlers.common.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 
 def commands_for(i18n: I18n, language: str) -> list[BotCommand]:

@@ -1,64 +1,83 @@
-"""Per-update plumbing: the conversation lock and a database session with one transaction, and the user who
-sent the update."""
+"""Per-update plumbing: the student's conversation lock, the update's database scope, the student, and the
+rule that nothing database-side is held while the bot talks to Telegram."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from contextlib import nullcontext
 from typing import Any
 
-from aiogram import BaseMiddleware
+from aiogram import Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.exceptions import TelegramRetryAfter
 from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.methods import Response, TelegramMethod
+from aiogram.methods.base import TelegramType
 from aiogram.types import TelegramObject, User
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import language_for
-from storage.db import bind_update_session, run_deferred, write_gate
-from storage.users import UserRepo
+from handlers.common.i18n import language_for
+from services.students import StudentService
+from storage.db import Database, current_scope, update_scope
+
+log = logging.getLogger(__name__)
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+REPLY_RETRY_AFTER_LIMIT = 30  # seconds: a longer 429 pause is not worth keeping a student's update waiting
 
 
 class UpdateScopeMiddleware(FSMContextMiddleware):
-    """aiogram's FSM middleware with the update's database transaction inside its per-user lock.
+    """aiogram's FSM middleware, extended: inside the student's conversation lock (aiogram's per-user event
+    isolation — an in-process lock, or Redis's with replicas), the update gets a database scope and the
+    student who sent it.
 
-    One session per update: the transaction commits when the handler returns and rolls back if it raises
-    (repositories never commit themselves). The conversation state is read in that same transaction, not on
-    a connection of its own as aiogram's middleware would (on SQLite that was a second BEGIN IMMEDIATE per
-    update), and the commit happens before the lock is released, so the user's next update sees it.
+    The scope (`storage.db.UpdateScope`) shares one read session between the update's reads and defers the
+    conversation state's writes to the update's next write transaction; `BeforeTelegram` closes the one and
+    commits the other before every Bot API request. So no transaction, lock or connection is held while the
+    bot waits for Telegram, and the state of a step is committed before the student sees the next one.
     """
 
     def __init__(
-        self, session_pool: async_sessionmaker[AsyncSession], storage: BaseStorage, events_isolation: BaseEventIsolation
+        self, db: Database, storage: BaseStorage, events_isolation: BaseEventIsolation, students: StudentService
     ) -> None:
         super().__init__(storage=storage, events_isolation=events_isolation)
-        self._pool = session_pool
+        self._db = db
+        self._students = students
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         context = self.resolve_event_context(data["bot"], data)
         data["fsm_storage"] = self.storage
         lock = self.events_isolation.lock(key=context.key) if context else nullcontext()
-        async with lock, write_gate(self._pool.kw["bind"]), self._pool() as session, session.begin():
-            data["session"] = session
-            with bind_update_session(session):
-                if context:
-                    data.update(state=context, raw_state=await context.get_state())
-                result = await handler(event, data)
-                await run_deferred(session)
-                return result
+        async with lock, update_scope(self._db):
+            sender: User | None = data.get("event_from_user")
+            if sender is not None and not sender.is_bot:
+                data["student"] = await self._students.enter(sender.id, language_for(sender.language_code))
+            if context:
+                data.update(state=context, raw_state=await context.get_state())
+            return await handler(event, data)
 
 
-class UserMiddleware(BaseMiddleware):
-    """Loads the sender as a UserDTO into `data["user"]`, creating the row on first contact."""
+class BeforeTelegram(BaseRequestMiddleware):
+    """Runs before every Bot API request made while an update is handled: the update's read session is closed
+    and its pending writes committed (`UpdateScope.before_network`). A 429 on a reply waits `retry_after` and
+    tries again instead of failing the update (deliveries outside updates have their own pacing in
+    `bot.sender`)."""
 
-    def __init__(self, default_timezone: str) -> None:
-        self._timezone = default_timezone
-
-    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        sender: User | None = data.get("event_from_user")
-        if sender is not None and not sender.is_bot:
-            data["user"] = await UserRepo(data["session"]).ensure(
-                sender.id, language_for(sender.language_code), self._timezone
-            )
-        return await handler(event, data)
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
+    ) -> Response[TelegramType]:
+        scope = current_scope()
+        if scope is None:
+            return await make_request(bot, method)
+        await scope.before_network()
+        for attempt in range(3):
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as exc:
+                if attempt == 2 or exc.retry_after > REPLY_RETRY_AFTER_LIMIT:
+                    raise
+                log.info("429 on %s: waiting %ss", type(method).__name__, exc.retry_after)
+                await asyncio.sleep(exc.retry_after)
+        raise AssertionError("unreachable")

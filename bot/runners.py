@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.bootstrap import open_storage
 from bot.config import Settings
@@ -22,16 +21,17 @@ from bot.scheduler import reminder_service
 from bot.warmup import settle_heap_soon
 from coach.catalog import Catalog
 from services.reminders import RunCounts
+from storage.db import Database
 
 log = logging.getLogger(__name__)
 
 
 async def remind_once(settings: Settings, token: str, everyone: bool) -> RunCounts:
     """`python -m bot remind`: deliver due reminders (or one to everyone) through the rate-limited sender."""
-    async with open_storage(settings.database_url) as (catalog, pool):
+    async with open_storage(settings.database_url) as (catalog, db):
         bot = create_bot(settings, token)
         try:
-            service = reminder_service(bot, settings, pool, catalog, create_i18n())
+            service = reminder_service(bot, settings, db, catalog, create_i18n())
             now = datetime.now(UTC)
             counts = await (service.broadcast(now) if everyone else service.deliver_due(now))
             log.info("reminders (%s): %s", "all" if everyone else "due", counts)
@@ -49,8 +49,8 @@ async def run_chat(settings: Settings, language: str, database_url: str = CHAT_D
     settings = settings.model_copy(update={"database_url": database_url, "reminders": False, "redis_url": None})
     session = ConsoleSession(sys.stdout, ansi=sys.stdout.isatty())
     bot = create_bot(settings, CONSOLE_TOKEN, session=session)
-    async with open_storage(database_url) as (catalog, pool):
-        dp = create_dispatcher(settings=settings, session_pool=pool, catalog=catalog)
+    async with open_storage(database_url) as (catalog, db):
+        dp = create_dispatcher(settings=settings, database=db, catalog=catalog)
         await dp.emit_startup(bot=bot, dispatcher=dp, **dp.workflow_data)
         try:
             await chat(dp, bot, session, language)
@@ -64,16 +64,14 @@ async def run_webhook(settings: Settings, token: str) -> None:
     Each update is handled inside its request (not in the background), so aiohttp's graceful shutdown on
     SIGTERM — stop accepting, wait for requests in flight — never drops an update Telegram was told we took.
     """
-    async with open_storage(settings.database_url) as (catalog, pool):
-        await _serve_webhook(settings, token, catalog, pool)
+    async with open_storage(settings.database_url) as (catalog, db):
+        await _serve_webhook(settings, token, catalog, db)
 
 
-async def _serve_webhook(
-    settings: Settings, token: str, catalog: Catalog, pool: async_sessionmaker[AsyncSession]
-) -> None:
-    engine = pool.kw["bind"]
+async def _serve_webhook(settings: Settings, token: str, catalog: Catalog, db: Database) -> None:
+    engine = db.engine
     bot = create_bot(settings, token)
-    dp = create_dispatcher(settings=settings, session_pool=pool, catalog=catalog)
+    dp = create_dispatcher(settings=settings, database=db, catalog=catalog)
     dp.startup.register(settle_heap_soon)
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     metrics = dp.workflow_data["metrics"]
@@ -126,9 +124,9 @@ async def _serve_webhook(
 
 
 async def run_polling(settings: Settings, token: str) -> None:
-    async with open_storage(settings.database_url) as (catalog, pool):
+    async with open_storage(settings.database_url) as (catalog, db):
         bot = create_bot(settings, token)
-        dp = create_dispatcher(settings=settings, session_pool=pool, catalog=catalog)
+        dp = create_dispatcher(settings=settings, database=db, catalog=catalog)
         dp.startup.register(settle_heap_soon)
         # aiogram stops polling on SIGINT/SIGTERM, finishes the updates in hand and runs shutdown hooks.
         await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types(), handle_signals=True)

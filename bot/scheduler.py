@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from aiogram import Bot
 from aiogram.utils.i18n import I18n
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.observability import Metrics
@@ -24,17 +23,16 @@ from bot.sender import Sender
 from coach.catalog import Catalog
 from handlers.reminders import make_composer
 from services.reminders import ReminderService
+from storage.db import Database
 
 log = logging.getLogger(__name__)
 JOB_ID = "deliver-due-reminders"
 STOP_TIMEOUT_SECONDS = 20.0  # a batch of 50 at 30 msg/s takes under 2 s; a 429 pause can add more
 
 
-def reminder_service(
-    bot: Bot, settings: Settings, pool: async_sessionmaker[AsyncSession], catalog: Catalog, i18n: I18n
-) -> ReminderService:
+def reminder_service(bot: Bot, settings: Settings, db: Database, catalog: Catalog, i18n: I18n) -> ReminderService:
     sender = Sender(bot, rate=settings.send_rate, per_chat_interval=settings.send_per_chat_interval)
-    return ReminderService(pool, catalog, sender, make_composer(catalog, i18n))
+    return ReminderService(db, catalog, sender, make_composer(catalog, i18n))
 
 
 class ReminderScheduler:

@@ -6,7 +6,9 @@
   the message is tried again;
 - 403 Forbidden (blocked, deactivated) and "chat not found": reported as BLOCKED, never retried;
 - network errors and 5xx: retried with exponential backoff (tenacity), then reported as FAILED so the caller
-  can leave the work for a later attempt.
+  can leave the work for a later attempt;
+- anything else Telegram or the network answers (an HTML error page from a proxy, a body that is not JSON):
+  FAILED for that one chat; the sender never raises, so one bad answer cannot stop a batch.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 
 from aiogram import Bot
 from aiogram.exceptions import (
+    AiogramError,
     TelegramBadRequest,
     TelegramForbiddenError,
     TelegramNetworkError,
@@ -31,7 +34,9 @@ from aiolimiter import AsyncLimiter
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from bot.warmup import keep_response_types
+from handlers.common.buttons import render
 from services.reminders import Delivery
+from services.ui import Keyboard
 
 log = logging.getLogger(__name__)
 
@@ -111,8 +116,9 @@ class Sender:
         if delay > 0:
             await asyncio.sleep(delay)
 
-    async def send_message(self, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> Delivery:
+    async def send_message(self, chat_id: int, text: str, keyboard: Keyboard = ()) -> Delivery:
         keep_response_types()  # a reminder run is the hottest path of API calls (see bot.warmup)
+        reply_markup = render(keyboard)
         for _ in range(MAX_RETRY_AFTER_ROUNDS):
             try:
                 await self._send_with_retries(chat_id, text, reply_markup)
@@ -133,6 +139,12 @@ class Sender:
                 return Delivery.FAILED
             except (TelegramNetworkError, TelegramServerError) as exc:
                 log.warning("could not reach Telegram for %s after %s attempts: %s", chat_id, self._attempts, exc)
+                self.stats.failed += 1
+                return Delivery.FAILED
+            except (AiogramError, ValueError) as exc:
+                # An answer aiogram could not read (a proxy's HTML 502, a body that is not JSON): this chat
+                # fails for now and is retried later; the others go on.
+                log.warning("unreadable answer from Telegram for %s: %s", chat_id, type(exc).__name__)
                 self.stats.failed += 1
                 return Delivery.FAILED
             self.stats.sent += 1

@@ -70,7 +70,9 @@ def compute_gap(
     level: str | None = None,
     city: str | None = None,
 ) -> Gap:
-    role = catalog.role(role_id)
+    from coach.roadmap import _flat
+
+    role = _flat(catalog, catalog.role(role_id))
     owned = set(have)
     profile = role.core + role.nice
     in_profile = set(profile)

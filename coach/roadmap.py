@@ -62,7 +62,7 @@ def build_plan(
     """Order: the profile's core and what the student asked for, then nice-to-have; within each, most
     demanded first, then the bigger salary lift, then the cross-cutting skills; a skill's missing
     prerequisites are placed right before it. Soft skills follow as their own group."""
-    role = catalog.role(role_id)
+    role = _flat(catalog, catalog.role(role_id))
     owned = set(have)
     order = {sid: i for i, sid in enumerate(role.core + role.nice)}
     is_soft = catalog.soft_ids
@@ -126,3 +126,14 @@ def _term(rank: int) -> Term:
     if rank < 2 * TERM_SIZE:
         return Term.NEXT
     return Term.LATER
+
+
+def _flat(catalog: Catalog, role):
+    """Interim: groups stand for their first member until the ranking knows alternatives."""
+    from types import SimpleNamespace
+
+    def flat(refs):
+        return tuple(dict.fromkeys(catalog.members(ref)[0] for ref in refs))
+
+    core = flat(role.core)
+    return SimpleNamespace(core=core, nice=tuple(s for s in flat(role.nice) if s not in core))

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel, ConfigDict
+
 QUIET_BEFORE_NUDGE = timedelta(days=14)
 LATE_LIMIT = timedelta(days=1)  # a reminder missed by more than this (the bot was down) is not sent late
 MIN_GAP = timedelta(days=6)  # never two weekly reminders closer than this, whatever the schedule changes
@@ -27,6 +29,30 @@ class Schedule:
         if not 0 <= self.weekday < WEEKDAYS or not 0 <= self.hour < 24:
             raise ValueError(f"no such slot: weekday {self.weekday}, hour {self.hour}")
         ZoneInfo(self.zone)
+
+
+class Reminder(BaseModel):
+    """A student's weekly reminder as they set it, and where its delivery stands."""
+
+    model_config = ConfigDict(from_attributes=True, frozen=True)
+
+    user_id: int
+    enabled: bool
+    weekday: int
+    hour: int
+    next_run_at: datetime | None
+    last_sent_at: datetime | None = None
+    last_nudge_at: datetime | None = None
+
+
+DEFAULT_WEEKDAY = 0  # Monday: a fresh week, a fresh plan
+DEFAULT_HOUR = 19  # after classes
+MAX_SNOOZE = timedelta(hours=72)
+
+
+def snooze_until(now: datetime, hours: int) -> datetime:
+    """When a snoozed reminder comes back: between an hour and three days from now, whatever a button says."""
+    return now + min(max(timedelta(hours=hours), timedelta(hours=1)), MAX_SNOOZE)
 
 
 def _local_instant(day: datetime, hour: int, zone: ZoneInfo) -> datetime:

@@ -1,4 +1,7 @@
-"""Telegram in, Telegram out: one router per feature, no SQL and no business rules here."""
+"""Telegram in, Telegram out: one package per feature (its router, texts and keyboards), calling services.
+
+Handlers receive services and the student from the dispatcher's data; they never see a database session,
+SQL, or business rules, and they never import `bot` (which assembles them)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from handlers import (
     coaching,
     errors,
     fallback,
-    help_menu,
+    help,
     market,
     onboarding,
     reminders,
@@ -24,5 +27,5 @@ def get_routers() -> list[Router]:
     Built per dispatcher (a router can belong to one parent only), so tests and benchmarks can build many."""
     return [
         module.create_router()
-        for module in (errors, onboarding, coaching, reminders, market, report, settings, account, help_menu, fallback)
+        for module in (errors, onboarding, coaching, reminders, market, report, settings, account, help, fallback)
     ]

@@ -7,30 +7,26 @@ from aiogram import Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.catalog import Catalog
-from handlers.market import MarketFlow
-from handlers.onboarding import Onboarding, prompt
-from handlers.settings import SettingsFlow
-from handlers.ui import drop_keyboard
+from handlers.common.screens import drop_keyboard
+from handlers.market.states import MarketFlow
+from handlers.onboarding.router import prompt
+from handlers.onboarding.states import STEPS, TYPING_STEPS
+from handlers.settings.states import SettingsFlow
 from services.coaching import CoachService
 
-_TYPING_STEPS = {Onboarding.skills.state, Onboarding.want.state}
-_ONBOARDING_STEPS = {state.state for state in Onboarding.__all_states__}
 
-
-async def _repeat_step(message: Message, state: FSMContext, session: AsyncSession, catalog: Catalog, lang: str) -> None:
+async def _repeat_step(message: Message, state: FSMContext, coach: CoachService, catalog: Catalog, lang: str) -> None:
     data = await state.get_data()
-    text, markup = await prompt(await state.get_state(), data, catalog, CoachService(session, catalog), lang)
+    text, markup = await prompt(await state.get_state(), data, catalog, coach, lang)
     await drop_keyboard(message, message.chat.id, data.get("msg"))
     sent = await message.answer(text, reply_markup=markup)
     await state.update_data(msg=sent.message_id)
 
 
-async def unknown_message(
-    message: Message, state: FSMContext, session: AsyncSession, catalog: Catalog, lang: str
-) -> None:
+async def unknown_message(message: Message, state: FSMContext, coach: CoachService, catalog: Catalog,
+                          lang: str) -> None:  # fmt: skip
     current = await state.get_state()
     is_command = bool(message.text and message.text.startswith("/"))
     if current is None:
@@ -39,7 +35,7 @@ async def unknown_message(
         else:
             await message.answer(_("I didn't get that. Send /start to begin or /help to see what I can do."))
         return
-    if current not in _ONBOARDING_STEPS:  # typing a time zone in /settings, a posting in /market
+    if current not in STEPS:  # typing a time zone in /settings, a posting in /market
         hints = {
             SettingsFlow.zone.state: _(
                 "Please type a time zone like <i>Asia/Almaty</i> or <i>UTC+5</i> — or /cancel to stop."
@@ -52,22 +48,21 @@ async def unknown_message(
         return
     if is_command:
         hint = _("I don't know that command. Let's finish this step — or /cancel to stop.")
-    elif current in _TYPING_STEPS:
+    elif current in TYPING_STEPS:
         hint = _("Please type your skills as text (e.g. <i>Python, SQL</i>) or use the buttons.")
     else:
         hint = _("Please choose with the buttons below 👇 (or /cancel to stop).")
     await message.answer(hint)
-    await _repeat_step(message, state, session, catalog, lang)
+    await _repeat_step(message, state, coach, catalog, lang)
 
 
-async def stale_button(
-    callback: CallbackQuery, state: FSMContext, session: AsyncSession, catalog: Catalog, lang: str
-) -> None:
-    if await state.get_state() not in _ONBOARDING_STEPS or not isinstance(callback.message, Message):
+async def stale_button(callback: CallbackQuery, state: FSMContext, coach: CoachService, catalog: Catalog,
+                       lang: str) -> None:  # fmt: skip
+    if await state.get_state() not in STEPS or not isinstance(callback.message, Message):
         await callback.answer(_("This button no longer works. Send /start to begin again."))
         return
     await callback.answer(_("That button is from another step. Here is where we are:"))
-    await _repeat_step(callback.message, state, session, catalog, lang)
+    await _repeat_step(callback.message, state, coach, catalog, lang)
 
 
 def create_router() -> Router:

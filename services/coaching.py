@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -13,29 +13,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coach.catalog import Catalog
 from coach.gap import Gap, compute_gap
 from coach.market import MarketSnapshot, with_own
-from coach.postings import PostingDraft
 from coach.progress import Item, ItemState, Progress, acquired, summarize
 from coach.roadmap import Plan, build_plan
+from coach.schedule import Reminder
+from coach.student import Profile, Student
 from services.market_cache import cache_for
-from services.postings import to_posting
-from services.schedule import schedule_for
+from services.schedule import ensure_reminder
+from storage.db import Database
 from storage.market import MarketRepo
-from storage.postings import PostingRepo
-from storage.reminders import ReminderDTO
 from storage.roadmap import RoadmapRepo
 from storage.skills import UserSkillRepo
-from storage.users import UserDTO, UserRepo
+from storage.users import UserRepo
 
-
-@dataclass(frozen=True)
-class Profile:
-    user: UserDTO
-    have: frozenset[str]
-    want: frozenset[str]
-
-    @property
-    def complete(self) -> bool:
-        return self.user.role_id is not None
+OFFERED_SKILLS = 18
 
 
 class Roadmap:
@@ -45,104 +35,134 @@ class Roadmap:
     def __init__(
         self, catalog: Catalog, profile: Profile, items: Sequence[Item], market: MarketSnapshot, now: datetime
     ) -> None:
-        assert profile.user.role_id is not None
+        assert profile.student.role_id is not None
+        self.profile = profile
         self.items = tuple(items)
-        self._catalog, self._profile, self._market, self._now = catalog, profile, market, now
-        self._role_id: str = profile.user.role_id
+        self.market = market
+        self._catalog, self._now = catalog, now
+        self._role_id: str = profile.student.role_id
 
     @cached_property
     def plan(self) -> Plan:
-        profile = self._profile
-        return build_plan(self._catalog, self._role_id, profile.have, profile.want, self._market)
+        return build_plan(self._catalog, self._role_id, self.profile.have, self.profile.want, self.market)
 
     @cached_property
     def gap(self) -> Gap:
         # A skill whose every action item is done counts as had: the gap is re-scored as items are ticked.
-        user = self._profile.user
-        have = self._profile.have | acquired(self.items)
-        return compute_gap(self._catalog, self._role_id, have, self._market, user.level, user.city)
+        student = self.profile.student
+        have = self.profile.have | acquired(self.items)
+        return compute_gap(self._catalog, self._role_id, have, self.market, student.level, student.city)
 
     @cached_property
     def progress(self) -> Progress:
-        return summarize(self.items, self._now, ZoneInfo(self._profile.user.timezone))
+        return summarize(self.items, self._now, ZoneInfo(self.profile.student.timezone))
+
+
+@dataclass(frozen=True)
+class SavedProfile:
+    profile: Profile
+    reminder: Reminder
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A press of ✅ / ⏭ / ↩: the item (None when it is not the presser's), whether it changed, and the roadmap
+    as it is now (only when it changed)."""
+
+    item: Item | None
+    changed: bool
+    roadmap: Roadmap | None = None
 
 
 class CoachService:
-    def __init__(self, session: AsyncSession, catalog: Catalog) -> None:
+    def __init__(self, db: Database, catalog: Catalog, rates: Mapping[str, float] | None = None) -> None:
+        self._db = db
         self._catalog = catalog
-        self._session = session
-        self._users = UserRepo(session)
-        self._skills = UserSkillRepo(session)
-        self._roadmap = RoadmapRepo(session)
-        self._market = MarketRepo(session)
+        self._cache = cache_for(db.engine)
+        self.rates: Mapping[str, float] = dict(rates or {})  # KZT for one unit of each currency
 
-    async def profile(self, user: UserDTO) -> Profile:
-        have, want = await self._skills.get(user.id)
-        return Profile(user, frozenset(have), frozenset(want))
+    async def profile(self, student: Student) -> Profile:
+        async with self._db.read() as session:
+            return await self._profile(session, student)
+
+    @staticmethod
+    async def _profile(session: AsyncSession, student: Student) -> Profile:
+        have, want = await UserSkillRepo(session).get(student.id)
+        return Profile(student, frozenset(have), frozenset(want))
 
     async def save_profile(
         self,
-        user: UserDTO,
+        student: Student,
         *,
         role_id: str,
         level: str | None,
         city: str | None,
         have: Collection[str],
         want: Collection[str],
-    ) -> Profile:
-        """Store the profile and rebuild the roadmap; items that are still planned keep their state."""
+        now: datetime | None = None,
+    ) -> SavedProfile:
+        """Store the profile, rebuild the roadmap (items still planned keep their state) and make sure a weekly
+        reminder exists — in one transaction, with the conversation state that asked for it."""
         known = self._catalog.skills.keys()
         have = {sid for sid in have if sid in known}
         want = {sid for sid in want if sid in known} - have
-        await self._users.set_profile(user.id, role_id=role_id, level=level, city=city)
-        await self._skills.replace(user.id, have, want)
         market = await self.market(role_id)
         plan = build_plan(self._catalog, role_id, have, want, market)
-        await self._roadmap.sync(user.id, list(plan.items(self._catalog)))
-        updated = user.model_copy(update={"role_id": role_id, "level": level, "city": city})
-        return Profile(updated, frozenset(have), frozenset(want))
+        updated = student.model_copy(update={"role_id": role_id, "level": level, "city": city})
+        async with self._db.transaction() as session:
+            await UserRepo(session).set_profile(student.id, role_id=role_id, level=level, city=city)
+            await UserSkillRepo(session).replace(student.id, have, want)
+            await RoadmapRepo(session).sync(student.id, list(plan.items(self._catalog)))
+            reminder = await ensure_reminder(session, updated, now or datetime.now(UTC))
+        return SavedProfile(Profile(updated, frozenset(have), frozenset(want)), reminder)
 
     async def market(self, role_id: str, user_id: int | None = None) -> MarketSnapshot:
         """The role's market (shared, cached a minute), plus the student's own postings when `user_id`."""
-        cache = cache_for(self._session.bind)
-        shared = cache.get(role_id)
+        shared = self._cache.get(role_id)
         if shared is None:
-            shared = await self._market.snapshot(role_id)
-            cache.put(role_id, shared)
-        return with_own(shared, await self._market.own(user_id)) if user_id is not None else shared
-
-    async def add_posting(self, user: UserDTO, draft: PostingDraft) -> None:
-        """A posting the student found: it counts in their own market, not in everyone's."""
-        posting = to_posting(draft).model_copy(
-            update={
-                "source": "user",
-                "source_id": f"{user.id}:{draft.source_id}"[:64],
-                "role_id": None,
-                "added_by": user.id,
-            }
-        )
-        await PostingRepo(self._session).save(posting)
+            async with self._db.read() as session:
+                shared = await MarketRepo(session).snapshot(role_id)
+            self._cache.put(role_id, shared)
+        if user_id is None:
+            return shared
+        async with self._db.read() as session:
+            return with_own(shared, await MarketRepo(session).own(user_id))
 
     async def cities(self) -> list[str]:
-        return await self._market.cities()
+        """Cities of stored postings, most common first."""
+        async with self._db.read() as session:
+            return await MarketRepo(session).cities()
 
-    async def roadmap(
-        self, profile: Profile, now: datetime | None = None, market: MarketSnapshot | None = None
-    ) -> Roadmap:
-        """Everything the roadmap, gap and progress views show, read once. A caller serving many students
-        (the reminder run) passes the role's market snapshot in, read once per role."""
-        assert profile.user.role_id is not None
-        market = market or await self.market(profile.user.role_id, profile.user.id)
-        items = await self._roadmap.items(profile.user.id)
+    async def offered_skills(self, role_id: str) -> list[str]:
+        """The skills onboarding offers as buttons: each stack's main technology (Python, Java, ...), the
+        role's core, then its most demanded nice-to-have."""
+        role = self._catalog.role(role_id)
+        market = await self.market(role_id)
+        nice = sorted(role.nice, key=lambda ref: (-market.demand(ref), role.nice.index(ref)))
+        stacks = [stack.markers[0] for stack in role.stacks]
+        offered = [*stacks, *(sid for ref in (*role.core, *nice) for sid in self._catalog.members(ref))]
+        return list(dict.fromkeys(offered))[:OFFERED_SKILLS]
+
+    async def roadmap(self, profile: Profile, now: datetime | None = None) -> Roadmap:
+        """Everything the roadmap, gap and progress views show, read once."""
+        assert profile.student.role_id is not None
+        market = await self.market(profile.student.role_id, profile.student.id)
+        async with self._db.read() as session:
+            items = await RoadmapRepo(session).items(profile.student.id)
         return Roadmap(self._catalog, profile, items, market, now or datetime.now(UTC))
 
-    async def tick(self, user: UserDTO, item_id: int, state: ItemState, now: datetime | None = None):
-        """Set one of the user's items to `state`. Returns (item or None if not theirs, changed)."""
-        return await self._roadmap.set_state(user.id, item_id, state, now or datetime.now(UTC))
+    async def overview(self, student: Student, now: datetime | None = None) -> Roadmap | None:
+        """The student's roadmap (with gap and progress), or None when they have no profile yet."""
+        profile = await self.profile(student)
+        if not profile.complete:
+            return None
+        return await self.roadmap(profile, now)
 
-    async def reminder(self, user: UserDTO, now: datetime | None = None) -> ReminderDTO:
-        """The user's reminder slot; onboarding turns reminders on with the defaults."""
-        return await schedule_for(self._session, user, now or datetime.now(UTC))
-
-    async def forget(self, user: UserDTO) -> None:
-        await self._users.delete(user.id)
+    async def tick(self, student: Student, item_id: int, state: ItemState, now: datetime | None = None) -> Tick:
+        """Set one of the student's items to `state`; another student's item or a repeat changes nothing."""
+        moment = now or datetime.now(UTC)
+        async with self._db.transaction() as session:
+            item, changed = await RoadmapRepo(session).set_state(student.id, item_id, state, moment)
+        if item is None or not changed:
+            return Tick(item, changed)
+        return Tick(item, changed, await self.overview(student, moment))

@@ -1,4 +1,4 @@
-"""Reading one vacancy from the hh.ru API (GET /vacancies/{id}) for a link a student pasted."""
+"""The hh.ru API as the bot uses it: one vacancy (GET /vacancies/{id}) for a link a student pasted."""
 
 from __future__ import annotations
 
@@ -21,6 +21,16 @@ class HhError(Exception):
 def vacancy_id(text: str) -> str | None:
     match = VACANCY_LINK.search(text)
     return match.group(1) if match else None
+
+
+class HhClient:
+    def __init__(self, api_url: str, user_agent: str, timeout: float = 10) -> None:
+        self._api_url = api_url.rstrip("/")
+        self._user_agent = user_agent
+        self._timeout = timeout
+
+    async def vacancy(self, vacancy: str) -> dict[str, Any]:
+        return await fetch_vacancy(self._api_url, self._user_agent, vacancy, self._timeout)
 
 
 async def fetch_vacancy(api_url: str, user_agent: str, vacancy: str, timeout: float = 10) -> dict[str, Any]:

@@ -1,20 +1,35 @@
-"""Operators' postings work: import files, and the per-role statistics behind the market views."""
+"""Postings: operators' imports and statistics, and the postings a student finds and pastes.
+
+An import commits in batches of a few hundred rows, each its own short transaction, so a bot running beside
+it keeps answering: its writes wait at most one batch, never the whole file. The per-role aggregates stay
+exact across batches, because every batch adds exactly what it changed.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy import text as sql
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coach.catalog import Catalog
-from coach.postings import PostingDraft, PostingError, RowProblem, read_postings
+from coach.gap import PostingMatch, posting_match
+from coach.market import PostingView
+from coach.postings import PostingDraft, PostingError, RowProblem, from_hh, read_postings
 from coach.skills import SkillParser
+from coach.student import Student
+from services.coaching import CoachService
+from services.hh import HhClient
 from services.market_cache import cache_for
-from storage.models import RolePostingCount, RoleSkillCount
+from storage.db import Database
 from storage.postings import PostingIn, PostingRepo
+
+IMPORT_BATCH = 300
+BATCH_PAUSE = 0.02  # seconds between batches: a window for another process's writer (the bot beside it)
+DRAFT_TITLE_CHARS = 100
 
 
 @dataclass
@@ -23,6 +38,9 @@ class ImportResult:
     updated: int = 0
     skipped: int = 0
     problems: list[tuple[str, RowProblem]] = field(default_factory=list)
+
+
+Progress = Callable[[str, int, int], None]  # (file, rows saved so far, rows in the file)
 
 
 def to_posting(draft: PostingDraft) -> PostingIn:
@@ -43,53 +61,91 @@ def to_posting(draft: PostingDraft) -> PostingIn:
     )
 
 
-async def import_files(
-    pool: async_sessionmaker[AsyncSession], catalog: Catalog, parser: SkillParser, paths: list[Path]
-) -> ImportResult:
-    """Import every good row of every file (one transaction per file); bad rows are reported, not fatal."""
-    result = ImportResult()
-    for path in paths:
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-            drafts, problems = read_postings(path.name, text, catalog, parser)
-        except (OSError, UnicodeDecodeError, PostingError) as exc:
-            result.problems.append((str(path), RowProblem(0, str(exc))))
-            continue
-        result.problems += [(str(path), problem) for problem in problems]
-        result.skipped += len(problems)
-        async with pool.begin() as session:
-            added, updated = await PostingRepo(session).save_many([to_posting(d) for d in drafts])
-        result.added += added
-        result.updated += updated
-    engine = pool.kw["bind"]
-    if result.added and engine.dialect.name == "postgresql":
-        # Fresh statistics for the planner: right after a bulk import it costed the market query so high that
-        # it JIT-compiled it, 175 ms per query until autovacuum's ANALYZE came round (1.9 ms after).
-        async with engine.connect() as conn:
-            await conn.execute(sql("ANALYZE postings, posting_skills"))
-            await conn.commit()
-    cache_for(engine).invalidate()  # this process shows the new market at once; others within a minute
-    return result
+@dataclass(frozen=True)
+class AddedPosting:
+    """A posting a student pasted, and how they match it."""
+
+    draft: PostingDraft
+    match: PostingMatch
+    not_planned: tuple[str, ...]  # what it asks for that is neither had nor on the roadmap
 
 
-async def role_stats(session: AsyncSession, top: int = 10) -> list[tuple[str, int, list[tuple[str, int]]]]:
-    """Per role: postings, and the most asked skills with their counts (from the aggregates)."""
-    roles = (
-        await session.execute(
-            select(RolePostingCount.role_id, RolePostingCount.postings)
-            .where(RolePostingCount.postings > 0)
-            .order_by(RolePostingCount.postings.desc(), RolePostingCount.role_id)
-        )
-    ).all()
-    stats = []
-    for role_id, postings in roles:
-        skills = (
-            await session.execute(
-                select(RoleSkillCount.skill_id, RoleSkillCount.postings)
-                .where(RoleSkillCount.role_id == role_id, RoleSkillCount.postings > 0)
-                .order_by(RoleSkillCount.postings.desc(), RoleSkillCount.skill_id)
-                .limit(top)
-            )
-        ).all()
-        stats.append((role_id, postings, [(s, n) for s, n in skills]))
-    return stats
+class PostingService:
+    def __init__(self, db: Database, catalog: Catalog, parser: SkillParser, coach: CoachService,
+                 hh: HhClient | None = None) -> None:  # fmt: skip
+        self._db = db
+        self._catalog = catalog
+        self._parser = parser
+        self._coach = coach
+        self._hh = hh
+
+    # -- operators -----------------------------------------------------------------------------------
+
+    async def import_files(self, paths: list[Path], progress: Progress | None = None) -> ImportResult:
+        """Import every good row of every file; bad rows and unreadable files are reported, not fatal."""
+        result = ImportResult()
+        for path in paths:
+            try:
+                text = path.read_text(encoding="utf-8-sig")
+                drafts, problems = read_postings(path.name, text, self._catalog, self._parser)
+            except (OSError, UnicodeDecodeError, PostingError) as exc:
+                result.problems.append((str(path), RowProblem(0, str(exc))))
+                continue
+            result.problems += [(str(path), problem) for problem in problems]
+            result.skipped += len(problems)
+            postings = [to_posting(d) for d in drafts]
+            for start in range(0, len(postings), IMPORT_BATCH):
+                async with self._db.transaction() as session:
+                    added, updated = await PostingRepo(session).save_many(postings[start : start + IMPORT_BATCH])
+                result.added += added
+                result.updated += updated
+                if progress is not None:
+                    progress(str(path), min(start + IMPORT_BATCH, len(postings)), len(postings))
+                await asyncio.sleep(BATCH_PAUSE)
+        if result.added and self._db.dialect == "postgresql":
+            # Fresh statistics for the planner: right after a bulk import it costed the market query so high that
+            # it JIT-compiled it, 175 ms per query until autovacuum's ANALYZE came round (1.9 ms after).
+            async with self._db.engine.connect() as conn:
+                await conn.execute(sql("ANALYZE postings, posting_skills"))
+                await conn.commit()
+        cache_for(self._db.engine).invalidate()  # this process shows the new market at once; others within a minute
+        return result
+
+    async def role_stats(self, top: int = 10) -> list[tuple[str, int, list[tuple[str, int]]]]:
+        """Per role: postings, and the most asked skills with their counts (from the aggregates)."""
+        async with self._db.read() as session:
+            return await PostingRepo(session).role_stats(top)
+
+    # -- students ------------------------------------------------------------------------------------
+
+    def draft_from_text(self, text: str) -> PostingDraft:
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        title = (lines[0] if lines else "")[:DRAFT_TITLE_CHARS] or "—"
+        result = self._parser.parse(text)
+        return PostingDraft(
+            source="text", source_id=hashlib.sha1(text.encode()).hexdigest()[:16], title=title, company=None,
+            role_id=None, level=None, city=None, url=None, salary_from=None, salary_to=None, currency=None,
+            salary_gross=None, skills=result.recognized,
+        )  # fmt: skip
+
+    async def fetch_draft(self, vacancy: str) -> PostingDraft:
+        """A vacancy read from hh.ru (outside any transaction); raises HhError or PostingError."""
+        assert self._hh is not None
+        raw = await self._hh.vacancy(vacancy)
+        return from_hh(raw, self._catalog, self._parser)
+
+    async def add(self, student: Student, draft: PostingDraft) -> AddedPosting:
+        """Save a posting the student found (it counts in their own market only) and match it against them."""
+        posting = to_posting(draft).model_copy(
+            update={"source": "user", "source_id": f"{student.id}:{draft.source_id}"[:64], "role_id": None,
+                    "added_by": student.id}
+        )  # fmt: skip
+        async with self._db.transaction() as session:
+            await PostingRepo(session).save(posting)
+        roadmap = await self._coach.overview(student)
+        assert roadmap is not None
+        have = set(roadmap.gap.have) | set(roadmap.gap.other_have)
+        view = PostingView(id=0, title=draft.title, company=draft.company, skills=frozenset(draft.skills))
+        match = posting_match(view, have)
+        planned = {p.skill_id for p in roadmap.plan.skills}
+        return AddedPosting(draft, match, tuple(sorted(match.missing - planned)))

@@ -18,19 +18,18 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
-from aiogram.types import InlineKeyboardMarkup
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from coach.catalog import Catalog
 from coach.market import MarketSnapshot
 from coach.schedule import LATE_LIMIT, Schedule, is_dormant, is_too_late, needs_nudge, next_run
-from services.coaching import CoachService, Profile, Roadmap
-from storage.db import transaction
-from storage.locks import REMINDER_SENDER, exclusive
+from coach.student import Profile, Student
+from services.coaching import CoachService, Roadmap
+from services.ui import Keyboard
+from storage.db import Database
+from storage.locks import REMINDER_SENDER, Lease
 from storage.reminders import Completion, DueReminder, ReminderRepo
 from storage.roadmap import RoadmapRepo
 from storage.skills import UserSkillRepo
-from storage.users import UserDTO, UserRepo
+from storage.users import UserRepo
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +48,10 @@ class Delivery(StrEnum):
 
 
 class Deliverer(Protocol):
-    """Sends one unsolicited message within Telegram's limits (bot.sender.Sender)."""
+    """Sends one unsolicited message within Telegram's limits (bot.sender.Sender). Never raises: whatever
+    went wrong is that one chat's FAILED or BLOCKED."""
 
-    async def send_message(
-        self, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None
-    ) -> Delivery: ...
+    async def send_message(self, chat_id: int, text: str, keyboard: Keyboard = ()) -> Delivery: ...
 
 
 @dataclass
@@ -70,18 +68,18 @@ class RunCounts:
 @dataclass(frozen=True)
 class ReminderMessage:
     text: str
-    markup: InlineKeyboardMarkup | None
+    keyboard: Keyboard
     nudge: bool
 
 
-# Renders a reminder for one user: (user, roadmap, is_nudge) -> message, in the user's language.
-Composer = Callable[[UserDTO, Roadmap | None, bool], Awaitable[ReminderMessage | None]]
+# Renders a reminder for one student: (student, roadmap, is_nudge) -> message, in the student's language.
+Composer = Callable[[Student, Roadmap | None, bool], Awaitable[ReminderMessage | None]]
 
 
 class ReminderService:
     def __init__(
         self,
-        pool: async_sessionmaker[AsyncSession],
+        db: Database,
         catalog: Catalog,
         sender: Deliverer,
         compose: Composer,
@@ -90,8 +88,9 @@ class ReminderService:
         concurrency: int = CONCURRENCY,
         lease: timedelta = LEASE,
     ) -> None:
-        self._pool = pool
+        self._db = db
         self._catalog = catalog
+        self._coach = CoachService(db, catalog)
         self._sender = sender
         self._compose = compose
         self._batch = batch
@@ -106,22 +105,31 @@ class ReminderService:
 
     async def deliver_due_as_sender(self, now: datetime) -> RunCounts | None:
         """`deliver_due`, by one replica at a time: Telegram's send limit is per bot, not per process, so
-        with N replicas one of them sends (at the full rate) and the others skip the tick. None: skipped."""
-        async with exclusive(self._pool.kw["bind"], REMINDER_SENDER) as sender:
-            return await self.deliver_due(now) if sender else None
+        with N replicas one of them sends (at the full rate) and the others skip the tick. None: skipped.
+        The sender holds a lease row (renewed per batch), not a connection: nothing is held while it sends."""
+        lease = Lease(self._db, REMINDER_SENDER)
+        if not await lease.acquire():
+            return None
+        try:
+            return await self.deliver_due(now, renew=lease.acquire)
+        finally:
+            await lease.release()
 
-    async def deliver_due(self, now: datetime) -> RunCounts:
+    async def deliver_due(self, now: datetime, renew: Callable[[], Awaitable[bool]] | None = None) -> RunCounts:
         """Deliver every reminder due at `now`; claims are per batch, so several senders can share the work."""
         self._markets.clear()  # one snapshot per role per run: the market does not change between students
         counts = RunCounts()
         token = uuid.uuid4().hex
         while not self._stopping:
-            async with transaction(self._pool) as session:
+            if renew is not None and not await renew():
+                log.warning("the reminder sender's lease was lost; another replica goes on")
+                return counts
+            async with self._db.transaction() as session:
                 claimed = await ReminderRepo(session).claim_due(now, self._batch, self._lease, token)
             if not claimed:
                 return counts
             loaded = await self._load([row.user_id for row in claimed], now)
-            completions = Completions(self._pool)
+            completions = Completions(self._db)
             try:
                 async with asyncio.TaskGroup() as group:
                     for row in claimed:
@@ -131,7 +139,21 @@ class ReminderService:
         return counts
 
     async def _deliver(
-        self, row: DueReminder, now: datetime, counts: RunCounts, user: UserDTO | None, roadmap: Roadmap | None,
+        self, row: DueReminder, now: datetime, counts: RunCounts, user: Student | None, roadmap: Roadmap | None,
+        completions: Completions,
+    ) -> None:  # fmt: skip
+        try:
+            await self._deliver_one(row, now, counts, user, roadmap, completions)
+        except Exception:
+            # One student's trouble (a message that cannot be composed, an unexpected answer) is theirs alone:
+            # the rest of the batch goes on, and this row is tried again later.
+            log.exception("reminder for %s failed", row.user_id)
+            counts.failed += 1
+            async with self._db.transaction() as session:
+                await ReminderRepo(session).release(row.user_id, row.token, now + RETRY_AFTER_FAILURE)
+
+    async def _deliver_one(
+        self, row: DueReminder, now: datetime, counts: RunCounts, user: Student | None, roadmap: Roadmap | None,
         completions: Completions,
     ) -> None:  # fmt: skip
         async with self._slots:
@@ -159,50 +181,50 @@ class ReminderService:
                 return await complete(next_run(slot, now, last_sent=now), sent_at=now, nudged=message.nudge)
             # Blocked users are not claimed again; a failure is retried after a pause.
             retry_at = now if delivery is Delivery.BLOCKED else now + RETRY_AFTER_FAILURE
-            async with transaction(self._pool) as session:
+            async with self._db.transaction() as session:
                 await ReminderRepo(session).release(row.user_id, row.token, retry_at)
 
-    async def _load(self, user_ids: list[int], now: datetime) -> dict[int, tuple[UserDTO | None, Roadmap | None]]:
-        """Users and their roadmaps for a whole batch, in four queries rather than four per student."""
-        async with transaction(self._pool) as session:
+    async def _load(self, user_ids: list[int], now: datetime) -> dict[int, tuple[Student | None, Roadmap | None]]:
+        """Students and their roadmaps for a whole batch, in four queries rather than four per student."""
+        async with self._db.read() as session:
             users = await UserRepo(session).get_many(user_ids)
             skills = await UserSkillRepo(session).get_many(user_ids)
             items = await RoadmapRepo(session).items_many(user_ids)
-            loaded: dict[int, tuple[UserDTO | None, Roadmap | None]] = {}
-            for user_id in user_ids:
-                user = users.get(user_id)
-                if user is None or user.role_id is None:
-                    loaded[user_id] = (user, None)
-                    continue
-                if user.role_id not in self._markets:
-                    self._markets[user.role_id] = await CoachService(session, self._catalog).market(user.role_id)
-                have, want = skills[user_id]
-                profile = Profile(user, frozenset(have), frozenset(want))
-                roadmap = Roadmap(self._catalog, profile, items[user_id], self._markets[user.role_id], now)
-                loaded[user_id] = (user, roadmap)
-            return loaded
+        loaded: dict[int, tuple[Student | None, Roadmap | None]] = {}
+        for user_id in user_ids:
+            user = users.get(user_id)
+            if user is None or user.role_id is None:
+                loaded[user_id] = (user, None)
+                continue
+            if user.role_id not in self._markets:
+                self._markets[user.role_id] = await self._coach.market(user.role_id)
+            have, want = skills[user_id]
+            profile = Profile(user, frozenset(have), frozenset(want))
+            roadmap = Roadmap(self._catalog, profile, items[user_id], self._markets[user.role_id], now)
+            loaded[user_id] = (user, roadmap)
+        return loaded
 
     async def _send(self, user_id: int, message: ReminderMessage, counts: RunCounts) -> Delivery:
         """Send through the rate-limited sender, count the outcome, and mark a user who blocked the bot."""
-        delivery = await self._sender.send_message(user_id, message.text, message.markup)
+        delivery = await self._sender.send_message(user_id, message.text, message.keyboard)
         if delivery is Delivery.SENT:
             counts.sent += 1
         elif delivery is Delivery.BLOCKED:
             counts.blocked += 1
-            async with transaction(self._pool) as session:
+            async with self._db.transaction() as session:
                 await UserRepo(session).mark_blocked(user_id)
         else:
             counts.failed += 1
         return delivery
 
     async def broadcast(self, now: datetime) -> RunCounts:
-        """A reminder to every active user now, leaving everyone's schedule as it is (operators' tool)."""
+        """A reminder to every active student now, leaving everyone's schedule as it is (operators' tool)."""
         self._markets.clear()
         counts = RunCounts()
-        async with transaction(self._pool) as session:
+        async with self._db.read() as session:
             user_ids = await ReminderRepo(session).active_user_ids()
 
-        async def one(user: UserDTO | None, roadmap: Roadmap | None) -> None:
+        async def one(user: Student | None, roadmap: Roadmap | None) -> None:
             async with self._slots:
                 message = await self._compose(user, roadmap, False) if user else None
                 if message is None:
@@ -226,8 +248,8 @@ class Completions:
     claimed again), a window of a fraction of a second at any rate.
     """
 
-    def __init__(self, pool: async_sessionmaker[AsyncSession]) -> None:
-        self._pool = pool
+    def __init__(self, db: Database) -> None:
+        self._db = db
         self._pending: list[Completion] = []
         self._since = 0.0
         self._writing = asyncio.Lock()
@@ -244,7 +266,7 @@ class Completions:
             group, self._pending = self._pending, []
             if not group:
                 return
-            async with transaction(self._pool) as session:
+            async with self._db.transaction() as session:
                 held = await ReminderRepo(session).complete_many(group)
             if held < len(group):
                 log.warning("%d reminder claims expired before completion", len(group) - held)

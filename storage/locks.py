@@ -1,31 +1,53 @@
-"""A process-wide "only one of us" lock across replicas: PostgreSQL advisory locks.
+"""Leases: "only one of us does this" across processes and replicas, without holding anything open.
 
-On SQLite there is one process by construction, so the lock is always granted.
+A lease is a row (name, holder, expires_at). Taking it is one statement that succeeds when the row is free,
+expired or already ours; the holder renews it between pieces of work and gives it back at the end. A holder
+that dies loses it after `ttl`. Unlike a PostgreSQL advisory lock, no connection stays checked out while the
+holder sends messages or calls hh.ru.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import uuid
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import select, update
 
-REMINDER_SENDER = 7446912  # the replica holding this key delivers reminders
+from storage.db import Database
+from storage.models import LeaseRow
+
+REMINDER_SENDER = "reminder-sender"  # the process holding it delivers reminders
+DEFAULT_TTL = timedelta(minutes=2)
+_PROCESS = uuid.uuid4().hex  # this process, as a lease holder
 
 
-@asynccontextmanager
-async def exclusive(engine: AsyncEngine, key: int) -> AsyncIterator[bool]:
-    """Try to take `key`; yields whether this process holds it. Never waits."""
-    if engine.dialect.name != "postgresql":
-        yield True
-        return
-    async with engine.connect() as conn:
-        held = bool((await conn.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key})).scalar())
-        await conn.commit()  # the lock belongs to the session, not the transaction: no idle transaction
-        try:
-            yield held
-        finally:
-            if held:
-                await conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
-                await conn.commit()
+class Lease:
+    def __init__(self, db: Database, name: str, ttl: timedelta = DEFAULT_TTL, holder: str = _PROCESS) -> None:
+        self._db, self._name, self._ttl, self._holder = db, name, ttl, holder
+
+    async def acquire(self) -> bool:
+        """Take or renew the lease; False when another live holder has it. Never waits."""
+        if self._db.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        now = datetime.now(UTC)
+        table = LeaseRow.__table__
+        statement = insert(table).values(name=self._name, holder=self._holder, expires_at=now + self._ttl)
+        statement = statement.on_conflict_do_update(
+            index_elements=["name"],
+            set_={"holder": statement.excluded.holder, "expires_at": statement.excluded.expires_at},
+            where=(table.c.expires_at < now) | (table.c.holder == self._holder),
+        )
+        async with self._db.transaction() as session:
+            await session.execute(statement)
+            holder = await session.scalar(select(LeaseRow.holder).where(LeaseRow.name == self._name))
+        return holder == self._holder
+
+    async def release(self) -> None:
+        async with self._db.transaction() as session:
+            await session.execute(
+                update(LeaseRow)
+                .where(LeaseRow.name == self._name, LeaseRow.holder == self._holder)
+                .values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+            )

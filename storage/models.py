@@ -198,3 +198,15 @@ class CityPostingCount(Base):
 
     city: Mapped[str] = mapped_column(String(100), primary_key=True)
     postings: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LeaseRow(Base):
+    """A named lease one process holds for a while ("I send the reminders"): a row, not a database lock or a
+    held connection, so the holder keeps nothing open while it works; it renews the lease as it goes, and a
+    holder that dies loses it when `expires_at` passes."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -139,6 +139,28 @@ class PostingRepo:
             query = query.where(Posting.source == source)
         return await self._session.scalar(query) or 0
 
+    async def role_stats(self, top: int = 10) -> list[tuple[str, int, list[tuple[str, int]]]]:
+        """Per role: postings, and the most asked skills with their counts (from the aggregates)."""
+        roles = (
+            await self._session.execute(
+                select(RolePostingCount.role_id, RolePostingCount.postings)
+                .where(RolePostingCount.postings > 0)
+                .order_by(RolePostingCount.postings.desc(), RolePostingCount.role_id)
+            )
+        ).all()
+        stats = []
+        for role_id, postings in roles:
+            skills = (
+                await self._session.execute(
+                    select(RoleSkillCount.skill_id, RoleSkillCount.postings)
+                    .where(RoleSkillCount.role_id == role_id, RoleSkillCount.postings > 0)
+                    .order_by(RoleSkillCount.postings.desc(), RoleSkillCount.skill_id)
+                    .limit(top)
+                )
+            ).all()
+            stats.append((role_id, postings, [(s, n) for s, n in skills]))
+        return stats
+
     async def skills_of(self, posting_id: int) -> list[str]:
         rows = await self._session.scalars(select(PostingSkill.skill_id).where(PostingSkill.posting_id == posting_id))
         return list(rows)

@@ -20,20 +20,9 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Boolean, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from coach.schedule import Reminder
 from storage.models import ReminderSettings, User
 from storage.upsert import upsert
-
-
-class ReminderDTO(BaseModel):
-    model_config = ConfigDict(from_attributes=True, frozen=True)
-
-    user_id: int
-    enabled: bool
-    weekday: int
-    hour: int
-    next_run_at: datetime | None
-    last_sent_at: datetime | None
-    last_nudge_at: datetime | None
 
 
 class DueReminder(BaseModel):
@@ -68,9 +57,11 @@ class ReminderRepo:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def get(self, user_id: int) -> ReminderDTO | None:
-        row = await self._session.get(ReminderSettings, user_id)
-        return ReminderDTO.model_validate(row) if row else None
+    async def get(self, user_id: int) -> Reminder | None:
+        row = (
+            await self._session.execute(select(ReminderSettings).where(ReminderSettings.user_id == user_id))
+        ).scalar_one_or_none()
+        return Reminder.model_validate(row) if row else None
 
     async def save(self, user_id: int, *, enabled: bool, weekday: int, hour: int, next_run_at: datetime | None) -> None:
         values = {"user_id": user_id, "enabled": enabled, "weekday": weekday, "hour": hour, "next_run_at": next_run_at}
@@ -189,8 +180,11 @@ class ReminderRepo:
         )
 
     async def active_user_ids(self) -> list[int]:
-        """Users a broadcast may reach: active, with a profile."""
+        """Users a reminder to everyone may reach: active, with a profile, reminders not paused."""
+        paused = select(ReminderSettings.user_id).where(ReminderSettings.enabled.is_(False))
         rows = await self._session.scalars(
-            select(User.id).where(User.is_active.is_(True), User.role_id.is_not(None)).order_by(User.id)
+            select(User.id)
+            .where(User.is_active.is_(True), User.role_id.is_not(None), User.id.not_in(paused))
+            .order_by(User.id)
         )
         return list(rows)

@@ -1,70 +1,68 @@
-"""Users: the repository handlers reach through the middleware. Returns DTOs, never ORM objects; never commits."""
+"""Users (students). Returns `coach.student.Student`, never ORM objects; never commits."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from coach.student import Student
 from storage.models import User, utcnow
 from storage.upsert import upsert
 
 SEEN_RESOLUTION = timedelta(hours=1)
+_COLUMNS = (User.id, User.language, User.timezone, User.role_id, User.level, User.city, User.is_active,
+            User.created_at, User.last_seen_at)  # fmt: skip
 
 
-class UserDTO(BaseModel):
-    model_config = ConfigDict(from_attributes=True, frozen=True)
-
-    id: int
-    language: str
-    timezone: str
-    role_id: str | None
-    level: str | None
-    city: str | None
-    is_active: bool
-    created_at: datetime
+def _student(row) -> Student:
+    return Student(
+        id=row[0], language=row[1], timezone=row[2], role_id=row[3], level=row[4], city=row[5], is_active=row[6],
+        created_at=row[7],
+    )  # fmt: skip
 
 
 class UserRepo:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def get(self, user_id: int) -> UserDTO | None:
-        user = await self._session.get(User, user_id)
-        return UserDTO.model_validate(user) if user else None
+    async def get(self, user_id: int) -> Student | None:
+        row = (await self._session.execute(select(*_COLUMNS).where(User.id == user_id))).first()
+        return _student(row) if row else None
 
-    async def get_many(self, user_ids: Collection[int]) -> dict[int, UserDTO]:
-        users = await self._session.scalars(select(User).where(User.id.in_(user_ids)))
-        return {user.id: UserDTO.model_validate(user) for user in users}
+    async def get_many(self, user_ids: Collection[int]) -> dict[int, Student]:
+        rows = await self._session.execute(select(*_COLUMNS).where(User.id.in_(user_ids)))
+        return {row[0]: _student(row) for row in rows}
 
-    async def ensure(self, user_id: int, language: str, timezone: str) -> UserDTO:
-        """The user, created on first contact; someone who writes again is active again."""
-        user = await self._session.get(User, user_id)
+    async def seen(self, user_id: int) -> tuple[Student, datetime | None] | None:
+        """The student and when they were last seen (None: never stored)."""
+        row = (await self._session.execute(select(*_COLUMNS).where(User.id == user_id))).first()
+        return (_student(row), row[8]) if row else None
+
+    async def ensure(self, user_id: int, language: str, timezone: str) -> Student:
+        """The user, created on first contact; someone who writes again is active again and seen now."""
         now = utcnow()
-        if user is None:
-            dialect = self._session.bind.dialect.name
-            values = {
-                "id": user_id,
-                "language": language,
-                "timezone": timezone,
-                "is_active": True,
-                "last_seen_at": now,
-                "created_at": now,
-                "updated_at": now,
-            }
-            # Two first updates of one user may race; whoever inserts second just reads the row.
-            await self._session.execute(upsert(dialect, User.__table__, values, ["id"]))
-            user = await self._session.get(User, user_id)
-            assert user is not None
-        else:
-            if not user.is_active:
-                user.is_active, user.blocked_at = True, None
-            if user.last_seen_at is None or now - user.last_seen_at > SEEN_RESOLUTION:
-                user.last_seen_at = now  # activity, for the nudge; written at most hourly to spare the disk
-        return UserDTO.model_validate(user)
+        values = {
+            "id": user_id,
+            "language": language,
+            "timezone": timezone,
+            "is_active": True,
+            "last_seen_at": now,
+            "created_at": now,
+            "updated_at": now,
+        }
+        # Two first updates of one user may race; whoever inserts second just updates the row.
+        dialect = self._session.bind.dialect.name
+        await self._session.execute(
+            upsert(dialect, User.__table__, values, ["id"], update=["is_active", "last_seen_at"])
+        )
+        await self._session.execute(update(User).where(User.id == user_id, User.blocked_at.is_not(None))
+                                    .values(blocked_at=None))  # fmt: skip
+        student = await self.get(user_id)
+        assert student is not None
+        return student
 
     async def set_profile(self, user_id: int, *, role_id: str, level: str | None, city: str | None) -> None:
         await self._session.execute(

@@ -12,16 +12,16 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bench.databases import scratch_postgres
 from bot.bootstrap import prepare_storage
 from bot.config import Settings
 from bot.factory import create_bot, create_dispatcher
 from coach.catalog import Catalog, default_catalog
 from coach.skills import SkillParser
-from storage.db import create_engine, create_session_pool
+from storage.db import Database
 from storage.migrate import upgrade
-from tests.fakes.client import ChatClient
-from tests.fakes.telegram import FakeTelegram
+from testkit.client import ChatClient
+from testkit.databases import scratch_postgres
+from testkit.telegram import FakeTelegram
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
@@ -66,16 +66,23 @@ async def db_url(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[str]
 
 
 @pytest.fixture
-async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(db_url)
-    await upgrade(engine)
-    yield engine
-    await engine.dispose()
+async def database(db_url: str) -> AsyncIterator[Database]:
+    """The application's database on a migrated, empty database of the backend under test."""
+    db = Database.open(db_url)
+    await upgrade(db.engine)
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
+def engine(database: Database) -> AsyncEngine:
+    return database.engine
 
 
 @pytest.fixture
 def session_pool(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return create_session_pool(engine)
+    """Sessions for a test to look into the database directly (the bot itself goes through `Database`)."""
+    return async_sessionmaker(engine, expire_on_commit=False)
 
 
 @pytest.fixture
@@ -85,12 +92,12 @@ def settings(db_url: str) -> Settings:
 
 
 @pytest.fixture
-async def dispatcher_env(settings: Settings, engine: AsyncEngine, session_pool, catalog, parser):
+async def dispatcher_env(settings: Settings, database: Database, catalog, parser):
     """The real dispatcher from the factory, a bot whose Bot API is FakeTelegram, on a migrated database."""
-    await prepare_storage(engine, session_pool, catalog, parser)
+    await prepare_storage(database, catalog, parser)
     telegram = FakeTelegram()
     bot = create_bot(settings, TEST_TOKEN, session=telegram)
-    dp = create_dispatcher(settings=settings, session_pool=session_pool, catalog=catalog)
+    dp = create_dispatcher(settings=settings, database=database, catalog=catalog)
     await dp.emit_startup(bot=bot, dispatcher=dp, **dp.workflow_data)
     yield dp, bot, telegram
     await dp.emit_shutdown(bot=bot, dispatcher=dp, **dp.workflow_data)

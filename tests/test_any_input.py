@@ -16,11 +16,11 @@ from bot.factory import create_bot, create_dispatcher
 from handlers.market import MarketFlow
 from handlers.onboarding import Onboarding
 from handlers.settings import SettingsFlow
-from storage.db import create_engine, create_session_pool
+from storage.db import Database
 from storage.migrate import upgrade
+from testkit.client import ChatClient
+from testkit.telegram import FakeTelegram
 from tests.conftest import TEST_TOKEN
-from tests.fakes.client import ChatClient
-from tests.fakes.telegram import FakeTelegram
 
 BASE = {"role": "backend", "level": "junior", "city": "Almaty", "have": ["python"], "want": []}
 STATES: dict[str | None, dict] = {
@@ -79,19 +79,18 @@ class Env:
 
         catalog = default_catalog()
         settings = Settings(_env_file=None, bot_token=TEST_TOKEN, database_url=f"sqlite+aiosqlite:///{path}")
-        self.engine = create_engine(settings.database_url)
-        await upgrade(self.engine)
-        pool = create_session_pool(self.engine)
-        await prepare_storage(self.engine, pool, catalog, SkillParser(catalog))
+        self.db = Database.open(settings.database_url)
+        await upgrade(self.db.engine)
+        await prepare_storage(self.db, catalog, SkillParser(catalog))
         self.telegram = FakeTelegram()
         self.bot = create_bot(settings, TEST_TOKEN, session=self.telegram)
-        self.dp = create_dispatcher(settings=settings, session_pool=pool, catalog=catalog)
+        self.dp = create_dispatcher(settings=settings, database=self.db, catalog=catalog)
 
     def run(self, coroutine):
         return self.loop.run_until_complete(coroutine)
 
     def close(self) -> None:
-        self.run(self.engine.dispose())
+        self.run(self.db.dispose())
         self.loop.close()
 
 

@@ -8,10 +8,10 @@ import storage.db
 from bot.bootstrap import prepare_storage
 from bot.config import Settings
 from bot.factory import create_bot, create_dispatcher
-from storage.db import create_engine, create_session_pool
+from storage.db import Database
+from testkit.client import ChatClient
+from testkit.telegram import FakeTelegram
 from tests.conftest import TEST_TOKEN
-from tests.fakes.client import ChatClient
-from tests.fakes.telegram import FakeTelegram
 
 
 async def test_a_burst_of_students_all_get_answers_none_meets_a_locked_database(tmp_path, catalog, parser, monkeypatch):
@@ -19,14 +19,13 @@ async def test_a_burst_of_students_all_get_answers_none_meets_a_locked_database(
     # busy timeout: SQLite's own busy handler would give some of them up with "database is locked".
     monkeypatch.setattr(storage.db, "SQLITE_BUSY_TIMEOUT_MS", 100)
     url = f"sqlite+aiosqlite:///{tmp_path / 'burst.sqlite3'}"
-    engine = create_engine(url)
-    pool = create_session_pool(engine)
-    await prepare_storage(engine, pool, catalog, parser)
+    db = Database.open(url)
+    await prepare_storage(db, catalog, parser)
     telegram = FakeTelegram()
     telegram.delay = 0.02
     settings = Settings(_env_file=None, bot_token=TEST_TOKEN, database_url=url, reminders=False)
     bot = create_bot(settings, TEST_TOKEN, session=telegram)
-    dp = create_dispatcher(settings=settings, session_pool=pool, catalog=catalog)
+    dp = create_dispatcher(settings=settings, database=db, catalog=catalog)
     students = [ChatClient(dp, bot, telegram, user_id=7000 + n, language_code="en") for n in range(40)]
     try:
         await asyncio.gather(*(student.send("/start") for student in students))
@@ -36,4 +35,4 @@ async def test_a_burst_of_students_all_get_answers_none_meets_a_locked_database(
             assert not any("went wrong" in reply.visible for reply in replies)
             assert "Step 1 of 5" in replies[-1].visible
     finally:
-        await engine.dispose()
+        await db.dispose()

@@ -24,7 +24,7 @@ async def test_start_greets_in_russian_for_a_russian_client(dana):
 
 
 async def test_kazakh_client_gets_russian(dispatcher_env):
-    from tests.fakes.client import ChatClient
+    from testkit.client import ChatClient
 
     dp, bot, telegram = dispatcher_env
     aigerim = ChatClient(dp, bot, telegram, user_id=3003, language_code="kk", first_name="Айгерим")
@@ -32,7 +32,7 @@ async def test_kazakh_client_gets_russian(dispatcher_env):
 
 
 async def test_start_escapes_the_users_name(dispatcher_env):
-    from tests.fakes.client import ChatClient
+    from testkit.client import ChatClient
 
     dp, bot, telegram = dispatcher_env
     mallory = ChatClient(dp, bot, telegram, user_id=4004, first_name="<b>Mal & lory</b>")

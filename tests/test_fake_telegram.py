@@ -8,7 +8,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from tests.fakes.telegram import FakeTelegram, visible_html
+from testkit.telegram import FakeTelegram, visible_html
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.factory import create_dispatcher
 from storage.models import RoadmapItem, User, UserSkill
-from tests.fakes.client import ChatClient
+from testkit.client import ChatClient
 
 
 async def onboard(
@@ -340,12 +340,12 @@ async def test_garbage_in_every_step_gets_a_hint_and_the_step_again(alice, step)
     assert question in replies[-1].visible
 
 
-async def test_a_restart_mid_onboarding_loses_nothing(alice, settings, session_pool, catalog):
+async def test_a_restart_mid_onboarding_loses_nothing(alice, settings, database, catalog):
     await alice.send("/start")
     await alice.click("Backend Engineer")
     await alice.click("Junior")
     # A new dispatcher on the same database: as after the process was killed and started again.
-    dp = create_dispatcher(settings=settings, session_pool=session_pool, catalog=catalog)
+    dp = create_dispatcher(settings=settings, database=database, catalog=catalog)
     restarted = ChatClient(dp, alice.bot, alice.telegram, user_id=alice.user.id, first_name="Alice")
     await restarted.click("Almaty")
     assert "What do you already know?" in restarted.last.visible

@@ -11,9 +11,11 @@ from aiohttp import web
 from pydantic import AnyHttpUrl
 from sqlalchemy import func, select
 
+from bot.factory import create_dispatcher
 from coach.market import PostingView, salary_by_city, salary_table
 from services.hh import HhError, fetch_vacancy, vacancy_id
 from storage.models import Posting
+from testkit.client import ChatClient
 from tests.test_journey import onboard
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -127,10 +129,12 @@ async def fake_hh():
     await runner.cleanup()
 
 
-async def test_a_posting_by_hh_link(alice, dispatcher_env, fake_hh):
+async def test_a_posting_by_hh_link(settings, database, catalog, dispatcher_env, fake_hh):
     url, agents = fake_hh
-    dp, _, _ = dispatcher_env
-    dp.workflow_data["settings"] = dp.workflow_data["settings"].model_copy(update={"hh_api_url": AnyHttpUrl(url)})
+    _, bot, telegram = dispatcher_env
+    settings = settings.model_copy(update={"hh_api_url": AnyHttpUrl(url)})
+    dp = create_dispatcher(settings=settings, database=database, catalog=catalog)
+    alice = ChatClient(dp, bot, telegram, user_id=1001, first_name="Alice")
     await onboard(alice, typed="Python, SQL")
     await alice.send("/market")
     await alice.click("➕ Add a posting")
@@ -158,10 +162,12 @@ async def test_hh_timeouts_and_outages_are_told_apart(fake_hh):
     assert down.value.kind == "unavailable"
 
 
-async def test_market_shows_salaries_by_city_for_my_level(alice, engine, session_pool, catalog, parser):
-    from services.postings import import_files
+async def test_market_shows_salaries_by_city_for_my_level(alice, database, catalog, parser):
+    from testkit.seeding import importer
 
-    await import_files(session_pool, catalog, parser, [FIXTURES / "hh" / "page.json", FIXTURES / "hh" / "broken.jsonl"])
+    await importer(database, catalog, parser).import_files(
+        [FIXTURES / "hh" / "page.json", FIXTURES / "hh" / "broken.jsonl"]
+    )
     await onboard(alice, level="Middle", typed="Python")
     _chart, text = await alice.send("/market")
     assert "Middle by city:" in text.visible
@@ -191,12 +197,12 @@ def test_the_market_cache_expires_and_is_per_database():
     assert cache_for(first) is not cache_for(second)
 
 
-async def test_an_import_shows_in_the_market_at_once(alice, session_pool, catalog, parser):
-    from services.postings import import_files
+async def test_an_import_shows_in_the_market_at_once(alice, database, catalog, parser):
+    from testkit.seeding import importer
 
     await onboard(alice, typed="Python")
     _chart, before = await alice.send("/market")
     assert "Market for Backend Engineer: 7 postings" in before.visible
-    await import_files(session_pool, catalog, parser, [FIXTURES / "hh" / "page.json"])
+    await importer(database, catalog, parser).import_files([FIXTURES / "hh" / "page.json"])
     _chart, after = await alice.send("/market")
     assert "Market for Backend Engineer: 9 postings" in after.visible

@@ -10,8 +10,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from coach.postings import from_hh, level_from, read_postings, role_from
-from services.postings import import_files, role_stats
 from storage.models import CityPostingCount, Posting, PostingSkill, RolePostingCount, RoleSkillCount
+from testkit.seeding import importer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,12 +120,13 @@ async def aggregates_match_a_recount(session) -> None:
     assert cities == dict((await session.execute(per_city)).all())
 
 
-async def test_import_then_reimport_updates_and_keeps_aggregates_exact(engine, session_pool, catalog, parser, tmp_path):
+async def test_import_then_reimport_updates_and_keeps_aggregates_exact(database, session_pool, catalog, parser,
+                                                                      tmp_path):  # fmt: skip
     from bot.bootstrap import prepare_storage
 
-    await prepare_storage(engine, session_pool, catalog, parser)
+    await prepare_storage(database, catalog, parser)
     files = [FIXTURES / "hh" / "page.json", FIXTURES / "hh" / "broken.jsonl", FIXTURES / "postings.csv"]
-    first = await import_files(session_pool, catalog, parser, files)
+    first = await importer(database, catalog, parser).import_files(files)
     assert (first.added, first.updated, first.skipped) == (8, 0, 5)
     async with session_pool() as session:
         await aggregates_match_a_recount(session)
@@ -136,12 +137,12 @@ async def test_import_then_reimport_updates_and_keeps_aggregates_exact(engine, s
     page["items"][0]["area"] = {"name": "Караганда"}
     changed = tmp_path / "changed.json"
     changed.write_text(json.dumps(page, ensure_ascii=False))
-    second = await import_files(session_pool, catalog, parser, [changed])
+    second = await importer(database, catalog, parser).import_files([changed])
     assert (second.added, second.updated) == (0, 4)
     async with session_pool() as session:
         assert await session.scalar(select(func.count()).select_from(Posting).where(Posting.source == "hh")) == 5
         await aggregates_match_a_recount(session)
-        stats = {role: (n, dict(skills)) for role, n, skills in await role_stats(session)}
+    stats = {role: (n, dict(skills)) for role, n, skills in await importer(database, catalog, parser).role_stats()}
     backend_total, backend_skills = stats["backend"]
     assert backend_total == 7 + 3  # samples + Kolesa, the intern and the Go posting
     assert backend_skills.get("django") == 3  # Kolesa no longer asks for Django

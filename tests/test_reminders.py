@@ -18,35 +18,37 @@ from handlers.reminders import make_composer
 from services.coaching import CoachService
 from services.reminders import LEASE, RETRY_AFTER_FAILURE, ReminderService
 from services.schedule import reschedule
-from storage.db import create_engine, create_session_pool
+from services.students import StudentService
+from storage.db import Database
+from storage.locks import REMINDER_SENDER, Lease
 from storage.models import ReminderSettings, RoadmapItem, User
 from storage.reminders import Completion, ReminderRepo
 from storage.users import UserRepo
+from testkit.telegram import FakeTelegram
 from tests.conftest import POSTGRES_URL, TEST_TOKEN
-from tests.fakes.telegram import FakeTelegram
 
 MONDAY = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
 
 
 class Env:
-    def __init__(self, pool, catalog, telegram: FakeTelegram, bot: Bot) -> None:
-        self.pool, self.catalog, self.telegram, self.bot = pool, catalog, telegram, bot
+    def __init__(self, db: Database, pool, catalog, telegram: FakeTelegram, bot: Bot) -> None:
+        self.db, self.pool, self.catalog, self.telegram, self.bot = db, pool, catalog, telegram, bot
         self.compose = make_composer(catalog, create_i18n())
 
-    def service(self, sender=None, **kwargs) -> ReminderService:
+    def service(self, sender=None, db: Database | None = None, **kwargs) -> ReminderService:
         sender = sender or Sender(self.bot, rate=1000, per_chat_interval=0, backoff=0.01)
-        return ReminderService(self.pool, self.catalog, sender, self.compose, **kwargs)
+        return ReminderService(db or self.db, self.catalog, sender, self.compose, **kwargs)
 
     async def student(
         self, user_id: int, *, zone="Asia/Almaty", weekday=0, hour=19, language="en", now=MONDAY, seen=None
     ) -> None:
         """A student with a backend profile and a weekly slot, last seen at `seen` (default: `now`)."""
-        async with self.pool.begin() as session:
-            user = await UserRepo(session).ensure(user_id, language, zone)
-            await CoachService(session, self.catalog).save_profile(
-                user, role_id="backend", level="junior", city="Almaty", have={"python"}, want=set()
-            )
-            await reschedule(session, user, now, weekday=weekday, hour=hour, enabled=True, zone=zone)
+        student = await StudentService(self.db, zone).enter(user_id, language)
+        saved = await CoachService(self.db, self.catalog).save_profile(
+            student, role_id="backend", level="junior", city="Almaty", have={"python"}, want=set(), now=now
+        )
+        async with self.db.transaction() as session:
+            await reschedule(session, saved.profile.student, now, weekday=weekday, hour=hour, enabled=True, zone=zone)
             await session.execute(update(User).where(User.id == user_id).values(last_seen_at=seen or now))
 
     def received(self) -> Counter:
@@ -58,11 +60,11 @@ class Env:
 
 
 @pytest.fixture
-async def env(engine, session_pool, catalog, parser, settings):
-    await prepare_storage(engine, session_pool, catalog, parser)
+async def env(database, session_pool, catalog, parser, settings):
+    await prepare_storage(database, catalog, parser)
     telegram = FakeTelegram()
     bot = create_bot(settings, TEST_TOKEN, session=telegram)
-    return Env(session_pool, catalog, telegram, bot)
+    return Env(database, session_pool, catalog, telegram, bot)
 
 
 async def test_each_student_is_due_at_their_own_local_hour(env):
@@ -124,19 +126,19 @@ async def test_a_reminder_missed_while_down_is_sent_once_within_a_day(env):
 async def test_snooze_pause_and_resume(env):
     await env.student(1)
     service = env.service()
-    async with env.pool.begin() as session:
+    async with env.db.transaction() as session:
         await session.execute(
             update(ReminderSettings).values(next_run_at=MONDAY + timedelta(days=1, hours=14))
         )  # snoozed a day
     assert (await service.deliver_due(MONDAY + timedelta(hours=15))).sent == 0
     assert (await service.deliver_due(MONDAY + timedelta(days=1, hours=15))).sent == 1
-    async with env.pool.begin() as session:
+    async with env.db.transaction() as session:
         user = await UserRepo(session).get(1)
         await reschedule(
             session, user, MONDAY + timedelta(days=2), weekday=0, hour=19, enabled=False, zone=user.timezone
         )
     assert (await service.deliver_due(MONDAY + timedelta(days=7, hours=15))).sent == 0  # paused
-    async with env.pool.begin() as session:
+    async with env.db.transaction() as session:
         await reschedule(
             session, user, MONDAY + timedelta(days=8), weekday=0, hour=19, enabled=True, zone=user.timezone
         )
@@ -152,7 +154,7 @@ async def test_one_nudge_after_two_quiet_weeks_then_silence_until_they_return(en
     assert "two quiet weeks" in nudge.visible
     counts = await service.deliver_due(MONDAY + timedelta(days=7, hours=15))  # still quiet: no spam
     assert (counts.sent, counts.skipped) == (0, 1)
-    async with env.pool.begin() as session:
+    async with env.db.transaction() as session:
         await session.execute(update(User).values(last_seen_at=MONDAY + timedelta(days=10)))  # came back
     await service.deliver_due(MONDAY + timedelta(days=14, hours=15))
     latest = env.telegram.sent_to(1)[-1]
@@ -162,7 +164,7 @@ async def test_one_nudge_after_two_quiet_weeks_then_silence_until_they_return(en
 
 async def test_ticking_items_counts_as_activity(env):
     await env.student(1, seen=MONDAY - timedelta(days=20))
-    async with env.pool.begin() as session:
+    async with env.db.transaction() as session:
         await session.execute(
             update(RoadmapItem)
             .where(RoadmapItem.position == 0)
@@ -176,7 +178,7 @@ async def test_ticking_items_counts_as_activity(env):
 
 async def test_a_finished_roadmap_gets_a_congratulation(env):
     await env.student(1)
-    async with env.pool.begin() as session:
+    async with env.db.transaction() as session:
         await session.execute(update(RoadmapItem).values(state="done", done_at=MONDAY))
     await env.service().deliver_due(MONDAY + timedelta(hours=15))
     [message] = env.telegram.sent_to(1)
@@ -189,11 +191,11 @@ async def test_a_blocked_student_is_marked_inactive_and_skipped_until_they_retur
     env.telegram.blocked.add(1)
     counts = await env.service().deliver_due(MONDAY + timedelta(hours=15))
     assert (counts.sent, counts.blocked) == (1, 1)
-    async with env.pool() as session:
+    async with env.db.read() as session:
         assert not (await session.get(User, 1)).is_active
     assert (await env.service().deliver_due(MONDAY + timedelta(days=7, hours=15))).blocked == 0  # not retried
     env.telegram.blocked.clear()
-    async with env.pool.begin() as session:
+    async with env.db.transaction() as session:
         await UserRepo(session).ensure(1, "en", "Asia/Almaty")  # they wrote to the bot again
     assert (await env.service().deliver_due(MONDAY + timedelta(days=14, hours=15))).sent == 2
 
@@ -247,6 +249,10 @@ async def test_the_per_chat_limit_spaces_messages_to_one_chat(env):
     assert env.telegram.too_many == 0
 
 
+class Killed(BaseException):
+    """The process dying: not an error any code handles."""
+
+
 class CrashingSender(Sender):
     """Dies (as the process would) when asked to send the (n+1)th message."""
 
@@ -254,18 +260,18 @@ class CrashingSender(Sender):
         super().__init__(bot, rate=1000, per_chat_interval=0)
         self.left = crash_after
 
-    async def send_message(self, chat_id, text, reply_markup=None):
+    async def send_message(self, chat_id, text, keyboard=()):
         if self.left == 0:
-            raise RuntimeError("killed mid-batch")
+            raise Killed
         self.left -= 1
-        return await super().send_message(chat_id, text, reply_markup)
+        return await super().send_message(chat_id, text, keyboard)
 
 
 async def test_a_crash_midway_then_a_restart_sends_everyone_exactly_once(env):
     for user_id in range(1, 26):
         await env.student(user_id)
     at = MONDAY + timedelta(hours=15)
-    with pytest.raises(ExceptionGroup):
+    with pytest.raises(BaseExceptionGroup):
         await env.service(CrashingSender(env.bot, crash_after=7), batch=10, concurrency=1).deliver_due(at)
     assert sum(env.received().values()) == 7
     # The restarted process ticks again: rows it had claimed come back once their lease runs out.
@@ -275,10 +281,32 @@ async def test_a_crash_midway_then_a_restart_sends_everyone_exactly_once(env):
     assert env.received() == dict.fromkeys(range(1, 26), 1)
 
 
+async def test_an_unreadable_answer_fails_one_chat_and_the_batch_goes_on(env):
+    """A proxy's HTML 502 page is not JSON: that one chat fails for now, the others get theirs, and the
+    failed row is released for a later try instead of staying claimed."""
+    for user_id in (1, 2, 3):
+        await env.student(user_id)
+    real_call = env.telegram.make_request
+
+    async def html_page_for_two(bot, method, timeout=None):
+        if getattr(method, "chat_id", None) == 2:
+            return env.telegram.check_response(bot, method, 502, "<html><body>502 Bad Gateway</body></html>")
+        return await real_call(bot, method, timeout)
+
+    env.telegram.make_request = html_page_for_two
+    counts = await env.service(Sender(env.bot, rate=1000, per_chat_interval=0, backoff=0.01)).deliver_due(
+        MONDAY + timedelta(hours=15)
+    )
+    assert (counts.sent, counts.failed) == (2, 1)
+    assert env.received() == {1: 1, 3: 1}
+    row = await env.row(2)
+    assert row.claim_token is None and row.claimed_until == MONDAY + timedelta(hours=15) + RETRY_AFTER_FAILURE
+
+
 async def test_broadcast_reaches_every_active_student_without_moving_schedules(env):
     for user_id in range(1, 4):
         await env.student(user_id)
-    async with env.pool.begin() as session:
+    async with env.db.transaction() as session:
         await UserRepo(session).mark_blocked(3)
     before = (await env.row(1)).next_run_at
     counts = await env.service().broadcast(MONDAY + timedelta(hours=3))
@@ -294,43 +322,39 @@ async def test_two_senders_on_postgres_share_the_work_exactly_once(env, db_url):
         pytest.skip("concurrent claims need PostgreSQL")
     for user_id in range(1, 61):
         await env.student(user_id)
-    engines = [create_engine(db_url), create_engine(db_url)]  # two processes' connection pools
+    databases = [Database.open(db_url), Database.open(db_url)]  # two processes' connection pools
     try:
         services = [
-            ReminderService(create_session_pool(engine), env.catalog, Sender(env.bot, rate=1000, per_chat_interval=0),
-                            env.compose, batch=5)
-            for engine in engines
-        ]  # fmt: skip
+            ReminderService(db, env.catalog, Sender(env.bot, rate=1000, per_chat_interval=0), env.compose, batch=5)
+            for db in databases
+        ]
         at = MONDAY + timedelta(hours=15)
         results = await asyncio.gather(*(service.deliver_due(at) for service in services))
     finally:
-        for engine in engines:
-            await engine.dispose()
+        for db in databases:
+            await db.dispose()
     assert sum(r.sent for r in results) == 60
     assert env.received() == dict.fromkeys(range(1, 61), 1)
-    async with env.pool() as session:
+    async with env.db.read() as session:
         rows = (await session.scalars(select(ReminderSettings))).all()
         assert {r.next_run_at for r in rows} == {MONDAY + timedelta(days=7, hours=14)}
 
 
-async def test_only_one_replica_sends_at_a_time(env, db_url):
-    from storage.locks import REMINDER_SENDER, exclusive
-
+async def test_only_one_replica_sends_at_a_time_and_a_dead_holder_loses_the_lease(env, db_url):
     for user_id in range(1, 4):
         await env.student(user_id)
     at = MONDAY + timedelta(hours=15)
-    engine = env.pool.kw["bind"]
-    if engine.dialect.name != "postgresql":
-        async with exclusive(engine, REMINDER_SENDER) as held:
-            assert held  # one process on SQLite: always the sender
-        assert (await env.service().deliver_due_as_sender(at)).sent == 3
-        return
-    other = create_engine(db_url)  # another replica
+    other = Database.open(db_url)  # another replica
     try:
-        async with exclusive(other, REMINDER_SENDER) as held:
-            assert held
-            assert await env.service().deliver_due_as_sender(at) is None  # this tick belongs to the other
+        theirs = Lease(other, REMINDER_SENDER, holder="other-replica")
+        assert await theirs.acquire()
+        assert await env.service().deliver_due_as_sender(at) is None  # this tick belongs to the other
+        await theirs.release()
         assert (await env.service().deliver_due_as_sender(at)).sent == 3
+        # A holder that died without releasing: its lease runs out and someone else sends.
+        dead = Lease(other, REMINDER_SENDER, ttl=timedelta(seconds=-1), holder="dead-replica")
+        assert await dead.acquire()
+        assert await env.service().deliver_due_as_sender(at + timedelta(days=7)) is not None
     finally:
         await other.dispose()
 
@@ -340,13 +364,13 @@ async def test_grouped_completions_skip_claims_that_were_lost(env):
     for user_id in (1, 2, 3):
         await env.student(user_id)
     at = MONDAY + timedelta(hours=15)
-    async with env.pool.begin() as session:
+    async with env.db.transaction() as session:
         claimed = await ReminderRepo(session).claim_due(at, 10, LEASE, "first")
     assert [row.user_id for row in claimed] == [1, 2, 3]
-    async with env.pool.begin() as session:  # the lease ran out and another sender claimed student 3
+    async with env.db.transaction() as session:  # the lease ran out and another sender claimed student 3
         await session.execute(update(ReminderSettings).where(ReminderSettings.user_id == 3).values(claim_token="other"))
     later = at + timedelta(days=7)
-    async with env.pool.begin() as session:
+    async with env.db.transaction() as session:
         held = await ReminderRepo(session).complete_many(
             [
                 Completion(1, "first", later, sent_at=at, nudged=True),
@@ -385,7 +409,7 @@ async def test_stopping_the_bot_mid_run_records_the_batch_in_progress_and_claims
     now = datetime.now(UTC)  # the scheduler ticks on the real clock
     for user_id in range(1, 31):
         await env.student(user_id, now=now - timedelta(days=7))
-    async with env.pool.begin() as session:
+    async with env.db.transaction() as session:
         await session.execute(update(ReminderSettings).values(next_run_at=now - timedelta(minutes=1)))
     first_send = asyncio.Event()
     real_call = env.telegram.make_request
@@ -401,7 +425,7 @@ async def test_stopping_the_bot_mid_run_records_the_batch_in_progress_and_claims
     await scheduler.stop()
     first_run = env.received()
     assert 0 < sum(first_run.values()) <= 10  # the batch in progress finished; no new one was claimed
-    async with env.pool() as session:
+    async with env.db.read() as session:
         rows = (await session.scalars(select(ReminderSettings))).all()
     assert sum(1 for row in rows if row.claim_token is not None) == 0  # every claim completed or released
     # The next process sends the rest, and nobody twice.

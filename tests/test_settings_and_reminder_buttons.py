@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from bot.i18n import create_i18n
 from bot.sender import Sender
+from coach.zones import parse_zone
 from handlers.reminders import make_composer
-from handlers.settings import parse_zone
 from services.reminders import ReminderService
 from storage.models import ReminderSettings, RoadmapItem, User
 from tests.test_journey import onboard
@@ -82,10 +82,10 @@ def test_typed_zones_are_understood():
     assert parse_zone("🙂") is None
 
 
-async def test_ticks_and_snooze_right_on_the_reminder(alice, session_pool, catalog, dispatcher_env):
+async def test_ticks_and_snooze_right_on_the_reminder(alice, session_pool, database, catalog, dispatcher_env):
     _, bot, telegram = dispatcher_env
     await onboard(alice, skills=["Python"])
-    service = ReminderService(session_pool, catalog, Sender(bot, rate=1000, per_chat_interval=0),
+    service = ReminderService(database, catalog, Sender(bot, rate=1000, per_chat_interval=0),
                               make_composer(catalog, create_i18n()))  # fmt: skip
     row = await reminder_row(session_pool, alice.user.id)
     counts = await service.deliver_due(row.next_run_at + timedelta(minutes=1))

@@ -14,7 +14,7 @@ from bot.bootstrap import prepare_storage, sample_postings
 from bot.config import Settings
 from bot.factory import create_fsm
 from storage import migrate
-from storage.db import bind_update_session, create_engine, run_deferred
+from storage.db import SQLITE_BUSY_TIMEOUT_MS, create_engine, update_scope
 from storage.fsm import SqlStorage
 from storage.models import Base, FsmRecord, Posting, PostingSkill, RoadmapItem, User, UserSkill
 from storage.postings import PostingIn, PostingRepo
@@ -55,7 +55,7 @@ async def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path):
         async with engine.connect() as conn:
             assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
             assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1
-            assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
+            assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == SQLITE_BUSY_TIMEOUT_MS
     finally:
         await engine.dispose()
 
@@ -113,9 +113,9 @@ async def test_posting_is_updated_by_source_id_not_duplicated(session_pool):
         assert sorted(await PostingRepo(session).skills_of(first_id)) == ["docker", "python"]
 
 
-async def test_sample_postings_load_once_with_their_skills(engine, session_pool, catalog, parser):
-    await prepare_storage(engine, session_pool, catalog, parser)
-    await prepare_storage(engine, session_pool, catalog, parser)  # a restart changes nothing
+async def test_sample_postings_load_once_with_their_skills(database, session_pool, catalog, parser):
+    await prepare_storage(database, catalog, parser)
+    await prepare_storage(database, catalog, parser)  # a restart changes nothing
     async with session_pool() as session:
         assert await PostingRepo(session).count("sample") == len(catalog.sample_postings) == 7
         somnium = await session.scalar(select(Posting).where(Posting.source_id == "seed_somnium"))
@@ -157,13 +157,13 @@ def key() -> StorageKey:
         ),
     ]
 )
-async def fsm(request, session_pool):
+async def fsm(request, database):
     """The FSM storage the factory picks: SQL by default, Redis when REDIS_URL is set."""
     settings = Settings(_env_file=None, redis_url=REDIS_URL if request.param == "redis" else None)
-    storage, isolation = create_fsm(settings, session_pool)
+    storage, isolation = create_fsm(settings, database)
     if request.param == "redis":
         await storage.redis.flushdb()
-    yield lambda: create_fsm(settings, session_pool)[0]
+    yield lambda: create_fsm(settings, database)[0]
     await storage.close()
     await isolation.close()
 
@@ -202,8 +202,8 @@ async def test_fsm_refuses_data_redis_could_not_store(fsm, key):
     await storage.close()
 
 
-async def test_sql_fsm_clearing_leaves_no_row(session_pool, key):
-    storage = SqlStorage(session_pool)
+async def test_sql_fsm_clearing_leaves_no_row(database, session_pool, key):
+    storage = SqlStorage(database)
     await storage.set_state(key, "A:b")
     await storage.set_data(key, {"x": 1})
     await storage.set_data(key, {})
@@ -212,33 +212,38 @@ async def test_sql_fsm_clearing_leaves_no_row(session_pool, key):
         assert (await session.scalars(select(FsmRecord))).all() == []
 
 
-async def test_sql_fsm_joins_the_updates_transaction(session_pool, key):
-    storage = SqlStorage(session_pool)
+async def test_sql_fsm_state_joins_the_updates_next_write_and_a_failed_update_drops_it(database, key):
+    storage = SqlStorage(database)
 
     async def failing_update() -> None:
-        async with session_pool() as session, session.begin():
-            with bind_update_session(session):
-                await storage.set_state(key, "A:b")
-                assert await storage.get_state(key) == "A:b"  # visible inside the update
-                raise RuntimeError("the handler failed")
+        async with update_scope(database):
+            await storage.set_state(key, "A:b")
+            assert await storage.get_state(key) == "A:b"  # visible inside the update
+            raise RuntimeError("the handler failed")
 
     with pytest.raises(RuntimeError):
         await failing_update()
-    assert await storage.get_state(key) is None  # rolled back with the update
+    assert await storage.get_state(key) is None  # dropped with the update
+
+    async with update_scope(database):
+        await storage.set_state(key, "A:c")
+        async with database.transaction() as session:  # the step's data is saved: the state commits with it
+            await session.execute(text("SELECT 1"))
+        async with database.read() as session:
+            stored = await session.scalar(select(FsmRecord.state).where(FsmRecord.key.contains("1001")))
+        assert stored == "A:c"
 
 
-async def test_sql_fsm_writes_once_per_update_at_commit(engine, session_pool, key):
-    """A handler sets state and data several times per step; the update writes the row once, at the end."""
-    storage = SqlStorage(session_pool)
+async def test_sql_fsm_writes_once_per_update(engine, database, key):
+    """A handler sets state and data several times per step; the update writes the row once."""
+    storage = SqlStorage(database)
     statements: list[str] = []
     event.listen(engine.sync_engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
 
     async def update(*writes) -> None:
-        async with session_pool() as session, session.begin():
-            with bind_update_session(session):
-                for write in writes:
-                    await write()
-                await run_deferred(session)
+        async with update_scope(database):
+            for write in writes:
+                await write()
 
     await update(
         lambda: storage.set_state(key, "A:b"),
@@ -253,7 +258,7 @@ async def test_sql_fsm_writes_once_per_update_at_commit(engine, session_pool, ke
     statements.clear()
     await update(lambda: storage.set_state(key, None), lambda: storage.set_data(key, {}))  # a finished conversation
     assert [s.split()[0].upper() for s in statements if "fsm_states" in s] == ["SELECT", "DELETE"]
-    async with session_pool() as session:
+    async with database.read() as session:
         assert (await session.scalars(select(FsmRecord))).all() == []
 
     statements.clear()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.bot_api_server import FakeBotApiServer
+from testkit.bot_api_server import FakeBotApiServer
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:E2E-fake-token-ABCDEFGHIJKLMNOPQRSTU"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from tests.fakes.bot_api_server import FakeBotApiServer, ServerMessage
+from testkit.bot_api_server import FakeBotApiServer, ServerMessage
 
 
 class Student:

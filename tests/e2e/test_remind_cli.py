@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
+from testkit.seeding import seed_students
 from tests.e2e.conftest import ROOT, TOKEN
-from tests.e2e.seeding import seed_students
 
 pytestmark = pytest.mark.e2e
 

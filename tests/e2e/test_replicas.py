@@ -9,8 +9,8 @@ import aiohttp
 import pytest
 from redis.asyncio import Redis
 
+from testkit.seeding import seed_students
 from tests.conftest import POSTGRES_URL, REDIS_URL, fresh_postgres
-from tests.e2e.seeding import seed_students
 from tests.e2e.test_webhook import SECRET, free_port
 
 pytestmark = [

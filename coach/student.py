@@ -1,0 +1,38 @@
+"""The student as the coach knows them: who they are, what they want to become, what they have and lack."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Student(BaseModel):
+    """A user of the bot (a Telegram user id), with the profile fields the conversation fills in."""
+
+    model_config = ConfigDict(from_attributes=True, frozen=True)
+
+    id: int
+    language: str
+    timezone: str
+    role_id: str | None = None
+    level: str | None = None
+    city: str | None = None
+    is_active: bool = True
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Profile:
+    student: Student
+    have: frozenset[str]  # skill ids the student says they have
+    want: frozenset[str]  # skill ids the student says they lack and want to learn
+
+    @property
+    def complete(self) -> bool:
+        return self.student.role_id is not None
+
+    @property
+    def user(self) -> Student:  # the name the views grew up with
+        return self.student

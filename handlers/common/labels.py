@@ -1,0 +1,39 @@
+"""Translated names of fixed things: levels, terms, cities that are not in the catalog."""
+
+from __future__ import annotations
+
+from aiogram.utils.i18n import gettext as _
+
+from coach.catalog import Catalog
+from coach.roadmap import Term
+from handlers.common.i18n import N_
+
+_LEVELS = {
+    "intern": N_("Intern"),
+    "junior": N_("Junior"),
+    "middle": N_("Middle"),
+    "senior": N_("Senior"),
+}
+_TERMS = {
+    Term.NOW: N_("Next 3 months"),
+    Term.NEXT: N_("In 3–6 months"),
+    Term.LATER: N_("Later"),
+    Term.SOFT: N_("Soft skills — practise alongside"),
+}
+
+
+def level_name(level: str | None) -> str:
+    return _(_LEVELS[level]) if level in _LEVELS else _("any level")
+
+
+def term_name(term: Term) -> str:
+    return _(_TERMS[term])
+
+
+def city_name(catalog: Catalog, city: str | None, lang: str) -> str:
+    if city == "remote":
+        return _("remote")
+    if city in (None, "other"):
+        return _("another city")
+    known = catalog.city(city)
+    return known.display(lang) if known else city

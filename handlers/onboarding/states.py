@@ -1,0 +1,19 @@
+"""The onboarding conversation's steps."""
+
+from __future__ import annotations
+
+from aiogram.fsm.state import State, StatesGroup
+
+
+class Onboarding(StatesGroup):
+    role = State()
+    modules = State()
+    level = State()
+    city = State()
+    skills = State()
+    want = State()
+    conflicts = State()
+
+
+TYPING_STEPS = {Onboarding.skills.state, Onboarding.want.state}
+STEPS = {state.state for state in Onboarding.__all_states__}

@@ -1,0 +1,55 @@
+"""Settings' keyboards."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+
+from coach.schedule import Reminder
+from handlers.common.buttons import button, grid, rows
+from handlers.common.callbacks import LangCb, RemDayCb, RemHourCb, SettingsAction, SettingsCb, ZoneCb
+from handlers.settings.texts import day_name
+
+HOURS = range(7, 24)
+# Zones offered as buttons: Kazakhstan (one zone, UTC+5, since 2024) and its neighbours students move to.
+ZONES = (
+    "Asia/Almaty",
+    "Asia/Tashkent",
+    "Asia/Bishkek",
+    "Europe/Moscow",
+    "Asia/Novosibirsk",
+    "Europe/Istanbul",
+    "Europe/Berlin",
+    "UTC",
+)
+LANGUAGE_LABELS = (("en", "English"), ("ru", "Русский"))
+
+
+def settings(reminder: Reminder, lang: str) -> InlineKeyboardMarkup:
+    languages = [button(("✅ " if code == lang else "") + label, LangCb(lang=code)) for code, label in LANGUAGE_LABELS]
+    toggle = (
+        button(_("⏸ Pause reminders"), SettingsCb(action=SettingsAction.PAUSE))
+        if reminder.enabled
+        else button(_("▶ Resume reminders"), SettingsCb(action=SettingsAction.RESUME))
+    )
+    return rows(
+        languages,
+        [button(_("⏰ Day and time"), SettingsCb(action=SettingsAction.TIME)),
+         button(_("🌍 Time zone"), SettingsCb(action=SettingsAction.ZONE))],
+        [toggle],
+    )  # fmt: skip
+
+
+def days(lang: str) -> InlineKeyboardMarkup:
+    buttons = [button(day_name(d, lang), RemDayCb(day=d)) for d in range(7)]
+    return rows(buttons[:4], buttons[4:], [button(_("◀ Back"), SettingsCb(action=SettingsAction.BACK))])
+
+
+def hours(day: int) -> InlineKeyboardMarkup:
+    buttons = [button(f"{h:02d}:00", RemHourCb(day=day, hour=h)) for h in HOURS]
+    return grid(buttons, 4, [button(_("◀ Back"), SettingsCb(action=SettingsAction.TIME))])
+
+
+def zones() -> InlineKeyboardMarkup:
+    buttons = [button(zone, ZoneCb(index=i)) for i, zone in enumerate(ZONES)]
+    return grid(buttons, 2, [button(_("◀ Back"), SettingsCb(action=SettingsAction.BACK))])

@@ -1,0 +1,92 @@
+"""What /settings says, and the reminder lines other screens borrow."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from aiogram import html
+from aiogram.utils.i18n import gettext as _
+from babel.dates import format_datetime, get_day_names
+
+from coach.schedule import Reminder
+from coach.student import Student
+
+
+def day_name(weekday: int, lang: str) -> str:
+    return str(get_day_names("wide", locale=lang)[weekday])
+
+
+def local_time(moment: datetime, zone: str, lang: str) -> str:
+    return format_datetime(moment.astimezone(ZoneInfo(zone)), "EEE d MMM, HH:mm", locale=lang)
+
+
+def slot_text(reminder: Reminder, zone: str, lang: str) -> str:
+    when = _("every {day} at {hour}:00 ({zone})").format(
+        day=day_name(reminder.weekday, lang), hour=f"{reminder.hour:02d}", zone=html.quote(zone)
+    )
+    if not reminder.enabled:
+        return _("Reminders: paused (were {when}).").format(when=when)
+    line = _("Reminders: {when}.").format(when=when)
+    if reminder.next_run_at:
+        line += " " + _("Next: {date}.").format(date=local_time(reminder.next_run_at, zone, lang))
+    return line
+
+
+def next_reminder_note(reminder: Reminder, zone: str, lang: str) -> str:
+    """What onboarding says about the reminders it just turned on."""
+    if not reminder.enabled or reminder.next_run_at is None:
+        return ""
+    return "⏰ " + _(
+        "I'll send your next steps every {day} at {hour}:00 ({zone}), first on {date}. Change or pause it in /settings."
+    ).format(
+        day=day_name(reminder.weekday, lang),
+        hour=f"{reminder.hour:02d}",
+        zone=html.quote(zone),
+        date=local_time(reminder.next_run_at, zone, lang),
+    )
+
+
+def settings_text(reminder: Reminder, student: Student, lang: str) -> str:
+    return "\n".join(
+        [
+            _("<b>Settings</b>"),
+            _("Language: {language}").format(language="English" if lang == "en" else "Русский"),
+            _("Time zone: {zone}").format(zone=html.quote(student.timezone)),
+            slot_text(reminder, student.timezone, lang),
+        ]
+    )
+
+
+def which_day() -> str:
+    return _("Which day should the weekly reminder come?")
+
+
+def which_hour(day: str) -> str:
+    return _("{day}: at what time?").format(day=day)
+
+
+def which_zone() -> str:
+    return _("Which time zone are you in? Pick one, or type a zone or city (e.g. <i>Asia/Almaty</i>, <i>UTC+5</i>).")
+
+
+def unknown_zone(text: str) -> str:
+    return _(
+        "I don't know the time zone “{text}”. Try <i>Asia/Almaty</i>, a city like <i>Tashkent</i>, or <i>UTC+5</i>."
+    ).format(text=html.quote(text[:60]))
+
+
+def zone_set(zone: str) -> str:
+    return "✔ " + _("Time zone: {zone}").format(zone=html.quote(zone))
+
+
+def paused(enabled: bool) -> str:
+    return _("▶ Reminders are on again.") if enabled else _("⏸ Reminders paused. Resume any time here.")
+
+
+def language_set(lang: str) -> str:
+    return _("Language: English") if lang == "en" else _("Language: Russian")
+
+
+def option_gone() -> str:
+    return _("That option is no longer available.")
