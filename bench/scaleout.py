@@ -49,10 +49,10 @@ import asyncpg
 from redis.asyncio import Redis
 from sqlalchemy.engine import make_url
 
-from testkit.databases import create_database, drop_database
 from bench.report import report
-from testkit.seeding import seed_students
 from testkit.bot_api_server import FakeBotApiServer, ServerMessage
+from testkit.databases import create_database, drop_database
+from testkit.seeding import seed_students
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "42:BENCH-token-for-the-fake-bot-api-012345"
