@@ -92,7 +92,8 @@ def test_prerequisites_form_no_cycle_and_come_first(catalog):
 def test_role_skills_and_soft_skills_have_two_to_four_action_items(catalog):
     needed = set(catalog.cross_cutting) | {s.id for s in catalog.soft_skills()}
     for role in catalog.roles.values():
-        needed |= set(role.core) | set(role.nice)
+        refs = [*role.core, *role.nice, *(ref for stack in role.stacks for ref in (*stack.core, *stack.nice))]
+        needed |= {sid for ref in refs for sid in catalog.members(ref)}
     for sid in needed:
         actions = catalog.skills[sid].actions
         assert 2 <= len(actions) <= 4, sid
