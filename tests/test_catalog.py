@@ -13,10 +13,12 @@ REQUIRED_ROLES = {
     "backend", "frontend", "fullstack", "mobile", "devops", "sre", "qa", "data_engineer", "data_scientist",
     "ml_engineer", "ml_safety", "gpu_infra", "dba", "uiux",
 }  # fmt: skip
+NEW_ROLES = {"data_analyst", "system_analyst", "infosec", "sysadmin", "onec", "game_dev", "product_manager"}
 
 
 def test_has_the_required_roles_with_both_languages(catalog):
-    assert catalog.roles.keys() >= REQUIRED_ROLES
+    assert catalog.roles.keys() >= REQUIRED_ROLES | NEW_ROLES
+    assert len(catalog.roles) >= 20
     for role in catalog.roles.values():
         assert role.name
         assert role.name_ru
@@ -92,13 +94,70 @@ def test_prerequisites_form_no_cycle_and_come_first(catalog):
 def test_role_skills_and_soft_skills_have_two_to_four_action_items(catalog):
     needed = set(catalog.cross_cutting) | {s.id for s in catalog.soft_skills()}
     for role in catalog.roles.values():
-        needed |= set(role.core) | set(role.nice)
+        refs = [*role.core, *role.nice, *(ref for stack in role.stacks for ref in (*stack.core, *stack.nice))]
+        needed |= {sid for ref in refs for sid in catalog.members(ref)}
     for sid in needed:
         actions = catalog.skills[sid].actions
         assert 2 <= len(actions) <= 4, sid
         for action in actions:
             assert action.en[0].isupper() and action.ru[0].isupper(), (sid, action)
             assert len(action.en) <= 120 and len(action.ru) <= 140, (sid, action)
+
+
+def test_new_roles_are_complete_profiles(catalog):
+    for role_id in NEW_ROLES:
+        role = catalog.role(role_id)
+        assert len(role.core) >= 4, role_id
+        assert role.titles and role.nice, role_id
+        assert all(title == title.lower() for title in role.titles), role_id
+
+
+def test_every_role_and_stack_has_core_skills_with_action_items(catalog):
+    def bare(refs: tuple[str, ...]) -> list[str]:
+        return [sid for ref in refs for sid in catalog.members(ref) if not catalog.skills[sid].actions]
+
+    for role in catalog.roles.values():
+        assert role.core and not bare(role.core), role.id
+        for stack in role.stacks:
+            assert stack.core and not bare(stack.core), (role.id, stack.id)
+
+
+def test_every_action_naming_another_tool_has_a_neutral_wording(catalog):
+    """Where the main wording assumes a tool beyond the skill, its group and its prerequisites, `alt` says the
+    same without it, so a student who neither has nor learns that tool can still do the item."""
+    for skill in catalog.skills.values():
+        own = {skill.id, *catalog.implied(skill.requires), *catalog.members(catalog.ref_of(skill.id))}
+        for number, action in enumerate(skill.actions):
+            assert set(action.assumes or ()) <= catalog.skills.keys(), (skill.id, number, action.assumes)
+            if catalog.action_needs(skill.id, number):
+                assert action.alt is not None, (skill.id, number, action.en)
+            if action.alt is not None:
+                assert not catalog.mentions(action.alt.en) - own, (skill.id, number, action.alt.en)
+                assert action.alt.en[0].isupper() and action.alt.ru[0].isupper(), (skill.id, number)
+                assert len(action.alt.en) <= 120 and len(action.alt.ru) <= 140, (skill.id, number)
+
+
+def test_a_python_student_asking_for_docker_pytest_and_ci_gets_no_network_basics_first(catalog):
+    """Only hard prerequisites are inserted: the soft ones once put "Split a /24 network" before Docker."""
+    order = catalog.prerequisites_first(["docker", "pytest", "ci_cd"])
+    assert set(order) == {"docker", "pytest", "python", "ci_cd", "git"}
+
+
+@pytest.mark.parametrize(
+    ("skill_id", "not_required"),
+    [
+        ("docker", "linux"),
+        ("http", "networking"),
+        ("information_security", "networking"),
+        ("graphql", "http"),
+        ("aws", "cloud_computing"),
+        ("prometheus", "monitoring"),
+        ("selenium", "test_automation"),
+        ("machine_learning", "statistics"),
+    ],
+)
+def test_soft_prerequisites_are_not_required(catalog, skill_id, not_required):
+    assert not_required not in catalog.implied(catalog.skill(skill_id).requires)
 
 
 def test_cross_cutting_and_soft_skills_from_the_brief(catalog):
@@ -119,6 +178,20 @@ def test_cross_cutting_and_soft_skills_from_the_brief(catalog):
         ("k8s", "kubernetes"),
         ("Postgres", "postgresql"),
         ("С++", "cpp"),  # Cyrillic С, as Russian keyboards type it
+        ("1С: Предприятие 8", "onec"),
+        ("1С:ЗУП", "onec_configs"),
+        ("ERP-системы на базе 1С", "onec_configs"),
+        ("СКД", "onec_skd"),
+        ("Системный анализ", "system_analysis"),
+        ("Постановка задач разработчикам", "system_analysis"),
+        ("Администрирование сетевого оборудования", "network_equipment"),
+        ("Техническая поддержка пользователей", "tech_support"),
+        ("Настройка ПК", "tech_support"),
+        ("Hyper-V", "hyper_v"),
+        ("Сканирование уязвимостей", "vuln_management"),
+        ("Средства защиты информации", "security_tools"),
+        ("Unity3D", "unity"),
+        ("Управленческая отчётность", "reporting"),
     ],
 )
 def test_hh_key_skills_spellings(catalog, written, skill_id):
