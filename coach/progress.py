@@ -108,3 +108,35 @@ def acquired(items: Iterable[Item]) -> set[str]:
     for item in items:
         by_skill[item.skill_id] = by_skill.get(item.skill_id, True) and item.state is ItemState.DONE
     return {sid for sid, complete in by_skill.items() if complete}
+
+
+@dataclass(frozen=True)
+class History:
+    """What a student's stored items say, as the planner needs it (see coach.roadmap.build_plan).
+
+    `acquired`: every stored item of the skill is done — the student has it now.
+    `skipped`: every stored item is settled and at least one was skipped — the student turned it down; it is
+    not planned again (a group counts as turned down when one of its members is).
+    `current`: skills with an open item, in roadmap order — the term in progress. While it is not empty the
+    plan keeps exactly these skills as its first term; once every item is settled it is empty and the next
+    plan promotes the next skills.
+    """
+
+    acquired: frozenset[str] = frozenset()
+    skipped: frozenset[str] = frozenset()
+    current: tuple[str, ...] = ()
+
+    @property
+    def settled(self) -> bool:
+        return not self.current
+
+
+def history(items: Iterable[Item]) -> History:
+    """The planner's view of stored items (any order; roadmap order is taken from `position`)."""
+    states: dict[str, list[ItemState]] = {}
+    for item in sorted(items, key=attrgetter("position")):
+        states.setdefault(item.skill_id, []).append(item.state)
+    done = frozenset(sid for sid, s in states.items() if all(state is ItemState.DONE for state in s))
+    current = tuple(sid for sid, s in states.items() if ItemState.OPEN in s)
+    skipped = frozenset(sid for sid, s in states.items() if ItemState.OPEN not in s and ItemState.SKIPPED in s)
+    return History(acquired=done, skipped=skipped, current=current)

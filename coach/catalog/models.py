@@ -221,10 +221,14 @@ class SkillLift(Frozen):
 
 
 class SalaryFacts(Frozen):
-    """Fallback salary knowledge for when postings carry too few salaries to say anything."""
+    """Salary knowledge from one published source, for when postings carry too few salaries to say anything.
+    It describes one role (and stack, when set) and is used for that scope only, always labelled with
+    `source`; every other role gets "not enough data yet" rather than someone else's figures."""
 
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
     source: NonEmpty
+    role: SlugId
+    stack: SlugId | None = None
     levels: dict[Level, Range]
     cities: dict[NonEmpty, dict[Level, Range]]
     lifts: tuple[SkillLift, ...] = ()
