@@ -6,12 +6,15 @@ import argparse
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings, TokenProblem
 from bot.logs import setup_logging
@@ -135,7 +138,7 @@ async def _postings(args: argparse.Namespace, settings: Settings) -> int:
             print(f"added {result.added}, updated {result.updated}, skipped {result.skipped}")
             return 1 if result.problems and not (result.added or result.updated) else 0
         for role_id, count, skills in await postings.role_stats():
-            top = ", ".join(f"{catalog.skill(s).name} {100 * n / count:.0f}%" for s, n in skills)
+            top = ", ".join(f"{catalog.ref_name(s, 'en')} {100 * n / count:.0f}%" for s, n in skills)
             print(f"{catalog.role(role_id).name}: {count} postings — {top}")
         return 0
 
@@ -146,8 +149,6 @@ def _token(settings: Settings) -> str | None:
     except TokenProblem as problem:
         print(problem, file=sys.stderr)
         return None
-    webhook_secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-    setup_logging(settings.log_level, secrets=[token, settings.database_password() or "", webhook_secret])
     return token
 
 
@@ -173,7 +174,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runners import CHAT_DATABASE_URL, run_chat
 
     language = args.lang or ("ru" if os.environ.get("LANG", "").lower().startswith(("ru", "kk")) else "en")
-    setup_logging("WARNING")  # the conversation is the output; warnings still reach stderr
+    logging.getLogger().setLevel("WARNING")  # the conversation is the output; warnings still reach stderr
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C leaves the chat like Ctrl+D
         asyncio.run(run_chat(settings, language, args.database or CHAT_DATABASE_URL))
     return 0
@@ -194,15 +195,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "skills":
         return _skills_parse(args)
     settings = _load_settings()
+    # Before anything can fail: from here on every line written, tracebacks included, is free of secrets.
+    setup_logging(settings.log_level, secrets=settings.secrets(), json_format=settings.log_format == "json")
+    try:
+        return _dispatch(args, settings)
+    except (OSError, SQLAlchemyError) as exc:
+        # The database (or its folder) cannot be opened or written: one line that says what to do; the
+        # traceback only when asked for (LOG_LEVEL=DEBUG).
+        logging.getLogger("bot").debug("storage failure", exc_info=True)
+        print(_storage_problem(settings, exc), file=sys.stderr)
+        return 1
+
+
+def _storage_problem(settings: Settings, exc: BaseException) -> str:
+    reason = str(getattr(exc, "orig", None) or exc).splitlines()[0] if str(exc) else type(exc).__name__
+    where = settings.sqlite_path() or make_url(settings.database_url).render_as_string(hide_password=True)
+    text = (
+        f"The database cannot be used ({reason}). Check DATABASE_URL ({where}): the server must be reachable, "
+        "or the SQLite file and its folder writable by this user."
+    )
+    for secret in settings.secrets():  # the reason may quote a path or URL that holds one
+        text = text.replace(secret, "***")
+    return text
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "db":
-        setup_logging(settings.log_level)
         return asyncio.run(_db(args, settings))
     if args.command == "remind":
         return _remind(args, settings)
     if args.command == "chat":
         return _chat(args, settings)
     if args.command == "postings":
-        setup_logging("WARNING")
+        logging.getLogger().setLevel("WARNING")
         return asyncio.run(_postings(args, settings))
     return _run(settings)
 

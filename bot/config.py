@@ -6,6 +6,7 @@ Every field is documented one by one in `.env.example`; keep the two in step (a 
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -33,20 +34,34 @@ class Settings(BaseSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     default_timezone: str = "Asia/Almaty"
     log_level: str = Field(default="INFO", pattern=r"(?i)^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$")
+    log_format: str = Field(default="text", pattern=r"^(text|json)$")
     webhook_url: AnyHttpUrl | None = None
     webhook_path: str = Field(default="/telegram/webhook", pattern=r"^/[A-Za-z0-9_/.-]*$")
     webhook_host: str = "0.0.0.0"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
+    health_host: str = "127.0.0.1"
+    health_port: int | None = Field(default=None, ge=1, le=65535)  # polling mode: /healthz and /metrics here
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)  # webhook mode: /metrics here, not public
     hh_api_url: AnyHttpUrl = AnyHttpUrl("https://api.hh.ru")
     hh_user_agent: str = "CareerCoach/0.1 (career-coach-bot)"
+    hh_access_token: SecretStr | None = None  # hh's application token (Authorization: Bearer); secret
     currency_rates: Annotated[dict[str, float], NoDecode] = Field(default_factory=dict)
+    currency_rates_date: date | None = None  # the day CURRENCY_RATES are from (shown beside converted salaries)
     reminders: bool = True
     reminder_tick_seconds: float = Field(default=60.0, gt=0)
     send_rate: float = Field(default=30.0, gt=0)
     send_per_chat_interval: float = Field(default=1.0, ge=0)
 
-    @field_validator("bot_token", "redis_url", "telegram_api_url", "webhook_url", "webhook_secret", mode="before")
+    @field_validator(
+        "bot_token",
+        "redis_url",
+        "telegram_api_url",
+        "webhook_url",
+        "webhook_secret",
+        "currency_rates_date",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -109,6 +124,20 @@ class Settings(BaseSettings):
     def webhook_endpoint(self) -> str:
         assert self.webhook_url is not None
         return str(self.webhook_url).rstrip("/") + self.webhook_path
+
+    def secrets(self) -> list[str]:
+        """Every secret value the settings hold, for logging to keep out of every line."""
+        values = [self.bot_token, self.webhook_secret, self.hh_access_token]
+        found = [v.get_secret_value().strip() for v in values if v is not None]
+        return [v for v in (*found, self.database_password() or "", self._redis_password()) if v]
+
+    def _redis_password(self) -> str:
+        if not self.redis_url:
+            return ""
+        try:
+            return make_url(self.redis_url.replace("redis://", "redis+x://", 1)).password or ""
+        except ArgumentError:
+            return ""
 
     def database_password(self) -> str | None:
         """The password inside DATABASE_URL, so logging can keep it out of every line."""

@@ -21,7 +21,7 @@ from bot.i18n import UserLanguageMiddleware, create_i18n
 from bot.menu import set_commands
 from bot.middlewares import BeforeTelegram, UpdateScopeMiddleware
 from bot.observability import Metrics, UpdateLogMiddleware
-from bot.scheduler import ReminderScheduler, reminder_service
+from bot.scheduler import ReminderScheduler, rates_from, reminder_service
 from coach.catalog import Catalog
 from coach.skills import SkillParser
 from handlers import get_routers
@@ -56,8 +56,9 @@ class Services:
 
 
 def create_services(settings: Settings, db: Database, catalog: Catalog, parser: SkillParser) -> Services:
-    coach = CoachService(db, catalog, settings.currency_rates)
-    hh = HhClient(str(settings.hh_api_url), settings.hh_user_agent)
+    coach = CoachService(db, catalog, rates_from(settings))
+    token = settings.hh_access_token.get_secret_value() if settings.hh_access_token else None
+    hh = HhClient(str(settings.hh_api_url), settings.hh_user_agent, token)
     return Services(
         students=StudentService(db, settings.default_timezone),
         coach=coach,
@@ -78,20 +79,21 @@ def create_fsm(settings: Settings, db: Database) -> tuple[BaseStorage, BaseEvent
 
 async def _on_startup(
     dispatcher: Dispatcher, bot: Bot, i18n: I18n, settings: Settings, catalog: Catalog, database: Database,
-    metrics: Metrics,
+    metrics: Metrics, coach: CoachService,
 ) -> None:  # fmt: skip
     me = await bot.get_me()
     await set_commands(bot, i18n)
     if settings.reminders:
-        service = reminder_service(bot, settings, database, catalog, i18n)
+        service = reminder_service(bot, settings, database, catalog, i18n, coach)
         dispatcher["scheduler"] = ReminderScheduler(service, settings.reminder_tick_seconds, metrics).start()
     log.info("bot started: @%s (id %s)", me.username, me.id)
 
 
-async def _on_shutdown(dispatcher: Dispatcher) -> None:
+async def _on_shutdown(dispatcher: Dispatcher, postings: PostingService) -> None:
     scheduler = dispatcher.workflow_data.pop("scheduler", None)
     if scheduler is not None:
         await scheduler.stop()
+    await postings.close()
     log.info("bot stopped")
 
 

@@ -11,12 +11,13 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramRetryAfter
 from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
-from aiogram.types import TelegramObject, User
+from aiogram.types import Chat, TelegramObject, User
 
 from handlers.common.i18n import language_for
 from services.students import StudentService
@@ -45,18 +46,46 @@ class UpdateScopeMiddleware(FSMContextMiddleware):
         super().__init__(storage=storage, events_isolation=events_isolation)
         self._db = db
         self._students = students
+        # A student's own burst: the same button pressed again while the first press waits for the lock. Only
+        # the latest press of a button is handled; the earlier ones get their (silent) answer.
+        self._latest_press: dict[tuple[int, int, str], int] = {}
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         context = self.resolve_event_context(data["bot"], data)
         data["fsm_storage"] = self.storage
+        press = _press_key(event)
+        if press is not None:
+            self._latest_press[press] = event.update_id  # type: ignore[attr-defined]
         lock = self.events_isolation.lock(key=context.key) if context else nullcontext()
-        async with lock, update_scope(self._db):
+        try:
+            async with lock:
+                if press is not None and self._latest_press.get(press) != event.update_id:  # type: ignore[attr-defined]
+                    async with update_scope(self._db):
+                        await event.callback_query.answer()  # type: ignore[attr-defined]
+                    return None
+                return await self._handle(handler, event, data, context)
+        finally:
+            if press is not None and self._latest_press.get(press) == event.update_id:  # type: ignore[attr-defined]
+                del self._latest_press[press]
+
+    async def _handle(self, handler: Handler, event: TelegramObject, data: dict[str, Any], context: Any) -> Any:
+        async with update_scope(self._db):
             sender: User | None = data.get("event_from_user")
-            if sender is not None and not sender.is_bot:
+            chat: Chat | None = data.get("event_chat")
+            private = chat is None or chat.type == ChatType.PRIVATE  # in groups the coach only points here
+            if sender is not None and not sender.is_bot and private:
                 data["student"] = await self._students.enter(sender.id, language_for(sender.language_code))
             if context:
                 data.update(state=context, raw_state=await context.get_state())
             return await handler(event, data)
+
+
+def _press_key(event: TelegramObject) -> tuple[int, int, str] | None:
+    """(user, message, button data) of a button press; None for anything else."""
+    query = getattr(event, "callback_query", None)
+    if query is None or query.message is None:
+        return None
+    return query.from_user.id, query.message.message_id, query.data or ""
 
 
 class BeforeTelegram(BaseRequestMiddleware):

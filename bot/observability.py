@@ -1,5 +1,5 @@
 """What an operator sees: one log line per update (type, user, handling time, outcome) and the bot's own
-counters, exposed in Prometheus text format on /metrics in webhook mode."""
+counters, exposed in Prometheus text format on /metrics (bot.health) in every mode."""
 
 from __future__ import annotations
 
@@ -10,7 +10,17 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    GC_COLLECTOR,
+    PLATFORM_COLLECTOR,
+    PROCESS_COLLECTOR,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+from sqlalchemy import func, select
 
 log = logging.getLogger("bot.updates")
 
@@ -29,7 +39,32 @@ class Metrics:
             registry=self.registry,
         )
         self.reminders = Counter("coach_reminders_sent", "Reminders delivered", registry=self.registry)
+        self.reminders_failed = Counter(
+            "coach_reminders_failed", "Reminders that could not be delivered (retried later)", registry=self.registry
+        )
         self.blocked = Counter("coach_users_blocked", "Users found to have blocked the bot", registry=self.registry)
+        self.synced = Counter(
+            "coach_sync_postings", "Postings the hh sync fetched, by outcome", ["outcome"], registry=self.registry
+        )
+        self.newest_posting_age = Gauge(
+            "coach_newest_posting_age_seconds", "Age of the newest stored posting (by publication)",
+            registry=self.registry,
+        )  # fmt: skip
+        # The process (memory, CPU, open files) and the interpreter (GC, version), as Prometheus's default
+        # registry has them.
+        for collector in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):
+            self.registry.register(collector)
+
+    async def refresh(self, db) -> None:
+        """Figures read from the database when /metrics is scraped."""
+        from datetime import UTC, datetime
+
+        from storage.models import Posting
+
+        async with db.read() as session:
+            newest = await session.scalar(select(func.max(Posting.published_at)))
+        if newest is not None:
+            self.newest_posting_age.set((datetime.now(UTC) - newest).total_seconds())
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
-from sqlalchemy import text
 
 from bot.bootstrap import open_storage
 from bot.config import Settings
 from bot.console import ConsoleSession, chat
 from bot.factory import create_bot, create_dispatcher
+from bot.health import Health, serve
 from bot.i18n import create_i18n
 from bot.scheduler import reminder_service
 from bot.warmup import settle_heap_soon
@@ -69,32 +69,11 @@ async def run_webhook(settings: Settings, token: str) -> None:
 
 
 async def _serve_webhook(settings: Settings, token: str, catalog: Catalog, db: Database) -> None:
-    engine = db.engine
     bot = create_bot(settings, token)
     dp = create_dispatcher(settings=settings, database=db, catalog=catalog)
     dp.startup.register(settle_heap_soon)
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-    metrics = dp.workflow_data["metrics"]
-
-    async def healthz(_: web.Request) -> web.Response:
-        try:
-            async with engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
-        except Exception:
-            log.exception("health check: the database does not answer")
-            return web.Response(status=503, text="database unavailable\n")
-        return web.Response(text="ok\n")
-
-    async def metrics_page(_: web.Request) -> web.Response:
-        return web.Response(body=metrics.render(), content_type="text/plain", charset="utf-8")
-
-    async def register_webhook(_: web.Application) -> None:
-        await bot.set_webhook(
-            settings.webhook_endpoint(),
-            secret_token=secret,
-            allowed_updates=dp.resolve_used_update_types(),
-            drop_pending_updates=False,  # those are real students' messages
-        )
+    health = Health(db, dp.workflow_data["metrics"])
 
     async def close_fsm(_: web.Application) -> None:
         await dp.storage.close()  # the engine is disposed by open_storage, after the server has stopped
@@ -103,24 +82,33 @@ async def _serve_webhook(settings: Settings, token: str, catalog: Catalog, db: D
     SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret, handle_in_background=False).register(
         app, path=settings.webhook_path
     )
-    app.router.add_get("/healthz", healthz)
-    app.router.add_get("/metrics", metrics_page)
+    separate_metrics = settings.metrics_port is not None
+    health.add_routes(app, metrics=not separate_metrics)
     setup_application(app, dp, bot=bot)
-    app.on_startup.append(register_webhook)
     app.on_cleanup.append(close_fsm)
-    runner = web.AppRunner(app, shutdown_timeout=30)
-    await runner.setup()
-    site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
-    await site.start()
+    runners = [await serve(app, settings.webhook_host, settings.webhook_port)]
     log.info("webhook listening on %s:%s%s", settings.webhook_host, settings.webhook_port, settings.webhook_path)
+    if separate_metrics:
+        metrics_app = web.Application()
+        metrics_app.router.add_get("/metrics", health.metrics)
+        runners.append(await serve(metrics_app, settings.health_host, settings.metrics_port))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signame in ("SIGINT", "SIGTERM"):
         loop.add_signal_handler(getattr(signal, signame), stop.set)
     try:
+        # Registered once the port listens: Telegram (and a test) may post the moment it knows the address.
+        await bot.set_webhook(
+            settings.webhook_endpoint(),
+            secret_token=secret,
+            allowed_updates=dp.resolve_used_update_types(),
+            drop_pending_updates=False,  # those are real students' messages
+        )
+        health.ready = True
         await stop.wait()
     finally:
-        await runner.cleanup()  # stops accepting, finishes requests in flight, runs the shutdown hooks
+        for runner in reversed(runners):
+            await runner.cleanup()  # stops accepting, finishes requests in flight, runs the shutdown hooks
 
 
 async def run_polling(settings: Settings, token: str) -> None:
@@ -128,6 +116,22 @@ async def run_polling(settings: Settings, token: str) -> None:
         bot = create_bot(settings, token)
         dp = create_dispatcher(settings=settings, database=db, catalog=catalog)
         dp.startup.register(settle_heap_soon)
-        # aiogram stops polling on SIGINT/SIGTERM, finishes the updates in hand and runs shutdown hooks.
-        await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types(), handle_signals=True)
-        await dp.storage.close()
+        health = Health(db, dp.workflow_data["metrics"])
+        runner = None
+        if settings.health_port is not None:
+            app = web.Application()
+            health.add_routes(app)
+            runner = await serve(app, settings.health_host, settings.health_port)
+            log.info("health and metrics on %s:%s", settings.health_host, settings.health_port)
+
+        async def ready() -> None:
+            health.ready = True
+
+        dp.startup.register(ready)
+        try:
+            # aiogram stops polling on SIGINT/SIGTERM, finishes the updates in hand and runs shutdown hooks.
+            await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types(), handle_signals=True)
+        finally:
+            if runner is not None:
+                await runner.cleanup()
+            await dp.storage.close()

@@ -22,17 +22,27 @@ from bot.observability import Metrics
 from bot.sender import Sender
 from coach.catalog import Catalog
 from handlers.reminders import make_composer
+from services.coaching import CoachService, Rates
 from services.reminders import ReminderService
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+
+
+def rates_from(settings: Settings) -> Rates:
+    return Rates(dict(settings.currency_rates), settings.currency_rates_date)
+
+
 JOB_ID = "deliver-due-reminders"
 STOP_TIMEOUT_SECONDS = 20.0  # a batch of 50 at 30 msg/s takes under 2 s; a 429 pause can add more
 
 
-def reminder_service(bot: Bot, settings: Settings, db: Database, catalog: Catalog, i18n: I18n) -> ReminderService:
+def reminder_service(
+    bot: Bot, settings: Settings, db: Database, catalog: Catalog, i18n: I18n, coach: CoachService | None = None
+) -> ReminderService:
     sender = Sender(bot, rate=settings.send_rate, per_chat_interval=settings.send_per_chat_interval)
-    return ReminderService(db, catalog, sender, make_composer(catalog, i18n))
+    coach = coach or CoachService(db, catalog, rates_from(settings))
+    return ReminderService(db, coach, sender, make_composer(catalog, i18n))
 
 
 class ReminderScheduler:

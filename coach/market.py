@@ -58,6 +58,25 @@ class PostingView:
         return sum(values) / len(values) if values else None
 
 
+ENOUGH_POSTINGS = 10  # fewer real postings than this cannot weigh skills by demand: the role profile decides
+
+
+def real_postings(market: MarketSnapshot) -> int:
+    """Postings that are vacancies (synced, imported or added by the student), not the built-in samples."""
+    return market.postings_total - market.source_counts.get("sample", 0)
+
+
+def weighs_demand(market: MarketSnapshot) -> bool:
+    """Whether the market has enough real postings to rank skills by how often they are asked for."""
+    return real_postings(market) >= ENOUGH_POSTINGS
+
+
+def profile_only(market: MarketSnapshot) -> MarketSnapshot:
+    """The same market with no demand figures: ranking by it follows the role profile."""
+    return MarketSnapshot(market.role_id, 0, {}, market.postings, market.stack, market.role_total,
+                          market.stack_counts, market.source_counts)  # fmt: skip
+
+
 def posting_refs(catalog: Catalog, skills: Iterable[str]) -> frozenset[str]:
     """What a posting counts for in demand: each of its skill ids and each group one of them belongs to."""
     ids = [sid for sid in skills if sid in catalog.skills]

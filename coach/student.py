@@ -17,6 +17,7 @@ class Student(BaseModel):
     language: str
     timezone: str
     role_id: str | None = None
+    stack: str | None = None  # the role's stack, when the role has stacks (Python backend, React, ...)
     level: str | None = None
     city: str | None = None
     is_active: bool = True
@@ -27,7 +28,7 @@ class Student(BaseModel):
 class Profile:
     student: Student
     have: frozenset[str]  # skill ids the student says they have
-    want: frozenset[str]  # skill ids the student says they lack and want to learn
+    want: tuple[str, ...]  # skill ids the student says they lack, in the order they named them
 
     @property
     def complete(self) -> bool:

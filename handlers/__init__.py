@@ -12,6 +12,7 @@ from handlers import (
     coaching,
     errors,
     fallback,
+    groups,
     help,
     market,
     onboarding,
@@ -27,5 +28,17 @@ def get_routers() -> list[Router]:
     Built per dispatcher (a router can belong to one parent only), so tests and benchmarks can build many."""
     return [
         module.create_router()
-        for module in (errors, onboarding, coaching, reminders, market, report, settings, account, help, fallback)
+        for module in (
+            errors,
+            groups,
+            onboarding,
+            coaching,
+            reminders,
+            market,
+            report,
+            settings,
+            account,
+            help,
+            fallback,
+        )
     ]

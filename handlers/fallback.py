@@ -58,11 +58,25 @@ async def unknown_message(message: Message, state: FSMContext, coach: CoachServi
 
 async def stale_button(callback: CallbackQuery, state: FSMContext, coach: CoachService, catalog: Catalog,
                        lang: str) -> None:  # fmt: skip
-    if await state.get_state() not in STEPS or not isinstance(callback.message, Message):
+    """A button from an earlier step, an old message or nowhere: a toast, and at most one change — the old
+    message loses its buttons (once: a message without buttons is not edited again), or, when the current
+    step's message is unknown, the step is shown again."""
+    message = callback.message if isinstance(callback.message, Message) else None
+    if await state.get_state() not in STEPS:
         await callback.answer(_("This button no longer works. Send /start to begin again."))
         return
+    current = (await state.get_data()).get("msg")
+    if message is not None and current and message.message_id != current:
+        await callback.answer(_("That button is from an earlier step — the current one is in your latest message."))
+        if message.reply_markup:
+            await drop_keyboard(callback, message.chat.id, message.message_id)
+        return
+    if message is not None and message.message_id == current:
+        await callback.answer(_("That option is no longer available."))  # forged or outdated data on the step
+        return
     await callback.answer(_("That button is from another step. Here is where we are:"))
-    await _repeat_step(callback.message, state, coach, catalog, lang)
+    if message is not None:
+        await _repeat_step(message, state, coach, catalog, lang)
 
 
 def create_router() -> Router:

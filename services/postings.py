@@ -19,6 +19,7 @@ from coach.catalog import Catalog
 from coach.gap import PostingMatch, posting_match
 from coach.market import PostingView
 from coach.postings import PostingDraft, PostingError, RowProblem, from_hh, read_postings
+from coach.ranking import posting_stack
 from coach.skills import SkillParser
 from coach.student import Student
 from services.coaching import CoachService
@@ -43,13 +44,17 @@ class ImportResult:
 Progress = Callable[[str, int, int], None]  # (file, rows saved so far, rows in the file)
 
 
-def to_posting(draft: PostingDraft) -> PostingIn:
+def to_posting(draft: PostingDraft, catalog: Catalog) -> PostingIn:
+    stack = getattr(draft, "stack", None) or posting_stack(catalog, draft.role_id, draft.skills, draft.title)
     return PostingIn(
         source=draft.source,
         source_id=draft.source_id,
         title=draft.title,
         company=draft.company,
         role_id=draft.role_id,
+        stack=stack,
+        published_at=getattr(draft, "published_at", None),
+        remote=getattr(draft, "remote", False),
         level=draft.level,
         city=draft.city,
         url=draft.url,
@@ -79,6 +84,10 @@ class PostingService:
         self._coach = coach
         self._hh = hh
 
+    async def close(self) -> None:
+        if self._hh is not None:
+            await self._hh.close()
+
     # -- operators -----------------------------------------------------------------------------------
 
     async def import_files(self, paths: list[Path], progress: Progress | None = None) -> ImportResult:
@@ -93,10 +102,11 @@ class PostingService:
                 continue
             result.problems += [(str(path), problem) for problem in problems]
             result.skipped += len(problems)
-            postings = [to_posting(d) for d in drafts]
+            postings = [to_posting(d, self._catalog) for d in drafts]
             for start in range(0, len(postings), IMPORT_BATCH):
                 async with self._db.transaction() as session:
-                    added, updated = await PostingRepo(session).save_many(postings[start : start + IMPORT_BATCH])
+                    repo = PostingRepo(session, self._catalog.group_of)
+                    added, updated = await repo.save_many(postings[start : start + IMPORT_BATCH])
                 result.added += added
                 result.updated += updated
                 if progress is not None:
@@ -136,16 +146,21 @@ class PostingService:
 
     async def add(self, student: Student, draft: PostingDraft) -> AddedPosting:
         """Save a posting the student found (it counts in their own market only) and match it against them."""
-        posting = to_posting(draft).model_copy(
-            update={"source": "user", "source_id": f"{student.id}:{draft.source_id}"[:64], "role_id": None,
+        # Its key is the text's own (a hash or the hh id) salted by the student, never their Telegram id: the
+        # row is theirs through `added_by`, which erases it with them.
+        key = hashlib.sha1(f"{student.id}:{draft.source_id}".encode()).hexdigest()[:24]
+        posting = to_posting(draft, self._catalog).model_copy(
+            update={"source": "user", "source_id": key, "role_id": student.role_id, "stack": student.stack,
                     "added_by": student.id}
         )  # fmt: skip
         async with self._db.transaction() as session:
-            await PostingRepo(session).save(posting)
+            await PostingRepo(session, self._catalog.group_of).save(posting)
         roadmap = await self._coach.overview(student)
         assert roadmap is not None
         have = set(roadmap.gap.have) | set(roadmap.gap.other_have)
         view = PostingView(id=0, title=draft.title, company=draft.company, skills=frozenset(draft.skills))
-        match = posting_match(view, have)
+        match = posting_match(view, have, self._catalog)
         planned = {p.skill_id for p in roadmap.plan.skills}
-        return AddedPosting(draft, match, tuple(sorted(match.missing - planned)))
+        missing = {sid for ref in match.missing for sid in self._catalog.members(ref)}
+        not_planned = sorted(sid for sid in missing if sid in draft.skills and sid not in planned)
+        return AddedPosting(draft, match, tuple(not_planned))

@@ -80,7 +80,7 @@ class ReminderService:
     def __init__(
         self,
         db: Database,
-        catalog: Catalog,
+        catalog: Catalog | CoachService,
         sender: Deliverer,
         compose: Composer,
         *,
@@ -89,8 +89,8 @@ class ReminderService:
         lease: timedelta = LEASE,
     ) -> None:
         self._db = db
-        self._catalog = catalog
-        self._coach = CoachService(db, catalog)
+        # The coach service that builds each student's roadmap (its rates included); a bare catalog gets one.
+        self._coach = catalog if isinstance(catalog, CoachService) else CoachService(db, catalog)
         self._sender = sender
         self._compose = compose
         self._batch = batch
@@ -196,11 +196,12 @@ class ReminderService:
             if user is None or user.role_id is None:
                 loaded[user_id] = (user, None)
                 continue
-            if user.role_id not in self._markets:
-                self._markets[user.role_id] = await self._coach.market(user.role_id)
+            key = f"{user.role_id}:{user.stack or ''}"
+            if key not in self._markets:
+                self._markets[key] = await self._coach.market(user.role_id, user.stack)
             have, want = skills[user_id]
-            profile = Profile(user, frozenset(have), frozenset(want))
-            roadmap = Roadmap(self._catalog, profile, items[user_id], self._markets[user.role_id], now)
+            profile = Profile(user, frozenset(have), tuple(want))
+            roadmap = self._coach.roadmap_of(profile, items[user_id], self._markets[key], now)
             loaded[user_id] = (user, roadmap)
         return loaded
 

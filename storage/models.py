@@ -19,6 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -73,6 +74,7 @@ class User(Stamped, Base):
     language: Mapped[str] = mapped_column(String(8), default="en")
     timezone: Mapped[str] = mapped_column(String(64))
     role_id: Mapped[str | None] = mapped_column(String(24))
+    stack: Mapped[str | None] = mapped_column(String(24))  # the role's stack (Python backend, React, ...)
     level: Mapped[str | None] = mapped_column(String(16))
     city: Mapped[str | None] = mapped_column(String(64))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)  # False once the user blocked the bot
@@ -88,12 +90,14 @@ class UserSkill(Base):
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     skill_id: Mapped[str] = mapped_column(String(24), primary_key=True)
     status: Mapped[str] = mapped_column(String(8), default="have")
+    # The order the student named them in: what they say they lack first comes first in their roadmap.
+    position: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
 
 
 class Posting(Stamped, Base):
     __tablename__ = "postings"
-    __table_args__ = (UniqueConstraint("source", "source_id"),)
+    __table_args__ = (UniqueConstraint("source", "source_id"), Index("ix_postings_role_stack", "role_id", "stack"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source: Mapped[str] = mapped_column(String(16))  # sample | hh | csv | user
@@ -101,16 +105,19 @@ class Posting(Stamped, Base):
     title: Mapped[str] = mapped_column(String(300))
     company: Mapped[str | None] = mapped_column(String(200))
     role_id: Mapped[str | None] = mapped_column(String(24), index=True)
+    stack: Mapped[str | None] = mapped_column(String(24))  # None: stack-neutral
     level: Mapped[str | None] = mapped_column(String(16))
     city: Mapped[str | None] = mapped_column(String(100))
+    remote: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     url: Mapped[str | None] = mapped_column(String(500))
     salary_from: Mapped[int | None] = mapped_column(Integer)
     salary_to: Mapped[int | None] = mapped_column(Integer)
     currency: Mapped[str | None] = mapped_column(String(3))
     salary_gross: Mapped[bool | None] = mapped_column(Boolean)
     added_by: Mapped[int | None] = mapped_column(
-        BigInteger, ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )  # a student's own find: looked up on every view of their market
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )  # a student's own find: looked up on every view of their market, erased with the student
 
 
 class PostingSkill(Base):
@@ -122,10 +129,13 @@ class PostingSkill(Base):
 
 
 class RoadmapItem(Base):
-    """One action item of a user's roadmap: (skill, n-th action of that skill in the catalog)."""
+    """One action item of a user's roadmap: (skill, n-th action of that skill in the catalog).
+
+    Ids are never reused (AUTOINCREMENT on SQLite): a button on an old message names an item by id, and a
+    reused id would act on another item."""
 
     __tablename__ = "roadmap_items"
-    __table_args__ = (UniqueConstraint("user_id", "skill_id", "action_no"),)
+    __table_args__ = (UniqueConstraint("user_id", "skill_id", "action_no"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -173,21 +183,36 @@ class FsmRecord(Base):
 
 
 class RoleSkillCount(Base):
-    """How many of a role's postings ask for a skill — kept up to date as postings are saved, so a gap
-    report reads a role's demand in O(skills), whatever the number of postings."""
+    """How many of a role's postings of one stack ("" for stack-neutral ones) ask for a skill or a group of
+    alternatives (a group once per posting) — kept up to date as postings are saved, so a gap report reads
+    its market's demand in O(skills), whatever the number of postings."""
 
     __tablename__ = "role_skill_counts"
 
     role_id: Mapped[str] = mapped_column(String(24), primary_key=True)
-    skill_id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    stack: Mapped[str] = mapped_column(String(24), primary_key=True)
+    skill_id: Mapped[str] = mapped_column(String(24), primary_key=True)  # a skill id or a group id
     postings: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class RolePostingCount(Base):
+    """How many postings a role has, per stack ("" stack-neutral) and source (hh, csv, sample)."""
+
     __tablename__ = "role_posting_counts"
 
     role_id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    stack: Mapped[str] = mapped_column(String(24), primary_key=True)
+    source: Mapped[str] = mapped_column(String(16), primary_key=True)
     postings: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Meta(Base):
+    """Facts about the stored data: which catalog the market aggregates were counted with."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
 
 
 class CityPostingCount(Base):

@@ -1,20 +1,29 @@
-"""Job postings and their skills."""
+"""Job postings, their skills, and the market aggregates kept exact as they change.
+
+Aggregates: per (role, stack, source) the number of postings, and per (role, stack) how many ask for each
+ref — a skill id, or a group of alternatives counted once per posting (the repository is given the catalog's
+skill → group map; it knows nothing else of the catalog). Stack "" is a stack-neutral posting. A student's own postings
+(`added_by`) count in no shared aggregate: only in their own market.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import delete, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import CityPostingCount, Posting, PostingSkill, RolePostingCount, RoleSkillCount, utcnow
+from storage.models import CityPostingCount, Meta, Posting, PostingSkill, RolePostingCount, RoleSkillCount, utcnow
 from storage.upsert import upsert
+
+NEUTRAL = ""  # the stack of a stack-neutral posting in the aggregates
 
 
 class PostingIn(BaseModel):
-    """A posting ready to store: skills already resolved to catalog ids."""
+    """A posting ready to store: skills already resolved to catalog ids, refs (skills and their groups) too."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -23,8 +32,11 @@ class PostingIn(BaseModel):
     title: str
     company: str | None = None
     role_id: str | None = None
+    stack: str | None = None
     level: str | None = None
     city: str | None = None
+    remote: bool = False
+    published_at: datetime | None = None
     url: str | None = None
     salary_from: int | None = None
     salary_to: int | None = None
@@ -33,12 +45,26 @@ class PostingIn(BaseModel):
     added_by: int | None = None  # a student's own find (counts only in their market)
     skill_ids: tuple[str, ...] = ()
 
+    @property
+    def shared(self) -> bool:
+        return self.added_by is None
+
+
+# What a saved posting contributed to the aggregates, to take it out again exactly.
+_Contribution = tuple[str | None, str | None, str, str | None, frozenset[str], bool]  # role, stack, source, city, refs
+
 
 class PostingRepo:
     BATCH = 500
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, group_of: Mapping[str, str] | None = None) -> None:
         self._session = session
+        self._group_of = group_of or {}
+
+    def _refs_of(self, skills) -> frozenset[str]:
+        """What a posting asking for `skills` counts for: each skill, and each group one belongs to."""
+        skills = frozenset(skills)
+        return skills | frozenset(self._group_of[sid] for sid in skills if sid in self._group_of)
 
     async def save(self, posting: PostingIn) -> tuple[int, bool]:
         """Insert or update by (source, source_id); returns the row id and whether it was new."""
@@ -56,24 +82,7 @@ class PostingRepo:
 
     async def _save_batch(self, postings: Sequence[PostingIn]) -> list[tuple[int, bool]]:
         keys = [(p.source, p.source_id) for p in postings]
-        before = {
-            (source, source_id): (posting_id, role_id, city)
-            for posting_id, source, source_id, role_id, city in await self._session.execute(
-                select(Posting.id, Posting.source, Posting.source_id, Posting.role_id, Posting.city).where(
-                    tuple_(Posting.source, Posting.source_id).in_(keys)
-                )
-            )
-        }
-        old_skills: dict[int, set[str]] = {}
-        if before:
-            rows = await self._session.execute(
-                select(PostingSkill.posting_id, PostingSkill.skill_id).where(
-                    PostingSkill.posting_id.in_([posting_id for posting_id, _, _ in before.values()])
-                )
-            )
-            for posting_id, skill_id in rows:
-                old_skills.setdefault(posting_id, set()).add(skill_id)
-
+        before = await self._contributions(tuple_(Posting.source, Posting.source_id).in_(keys))
         now = utcnow()
         dialect = self._session.bind.dialect.name
         rows = [{**p.model_dump(exclude={"skill_ids"}), "created_at": now, "updated_at": now} for p in postings]
@@ -95,43 +104,123 @@ class PostingRepo:
         ]
         if links:
             await self._session.execute(PostingSkill.__table__.insert(), links)
-
         # The aggregates change by exactly what changed: the old version of a posting out, the new one in.
-        role_delta: Counter[str] = Counter()
-        skill_delta: Counter[tuple[str, str]] = Counter()
-        city_delta: Counter[str] = Counter()
-        for posting_id, role_id, city in before.values():
-            if role_id:
-                role_delta[role_id] -= 1
-                skill_delta.update({(role_id, sid): -1 for sid in old_skills.get(posting_id, ())})
-            if city:
-                city_delta[city] -= 1
-        for p in postings:
-            if p.role_id:
-                role_delta[p.role_id] += 1
-                skill_delta.update({(p.role_id, sid): 1 for sid in dict.fromkeys(p.skill_ids)})
-            if p.city:
-                city_delta[p.city] += 1
-        await self._add_counts(role_delta, skill_delta, city_delta)
-        return [(ids[key], key not in before) for key in keys]
+        after = [(p.role_id, p.stack, p.source, p.city, self._refs_of(p.skill_ids), p.shared) for p in postings]
+        await self._apply(list(before.values()), after)
+        return [(ids[key], key not in {(k[0], k[1]) for k in before}) for key in keys]
 
-    async def _add_counts(self, roles: Counter[str], skills: Counter[tuple[str, str]], cities: Counter[str]) -> None:
+    async def _contributions(self, which) -> dict[tuple[str, str, int], _Contribution]:
+        """What the postings `which` selects add to the aggregates now: (source, source_id, id) -> contribution."""
+        columns = (Posting.source, Posting.source_id, Posting.id, Posting.role_id, Posting.stack, Posting.city)
+        query = select(*columns, Posting.added_by).where(which)
+        rows = (await self._session.execute(query)).all()
+        if not rows:
+            return {}
+        refs = await self._refs([row[2] for row in rows])
+        return {
+            (source, source_id, posting_id): (role, stack, source, city, refs.get(posting_id, frozenset()),
+                                               added_by is None)
+            for source, source_id, posting_id, role, stack, city, added_by in rows
+        }  # fmt: skip
+
+    async def _skills(self, posting_ids: list[int]) -> dict[int, set[str]]:
+        found: dict[int, set[str]] = {}
+        rows = await self._session.execute(
+            select(PostingSkill.posting_id, PostingSkill.skill_id).where(PostingSkill.posting_id.in_(posting_ids))
+        )
+        for posting_id, skill_id in rows:
+            found.setdefault(posting_id, set()).add(skill_id)
+        return found
+
+    async def _refs(self, posting_ids: list[int]) -> dict[int, frozenset[str]]:
+        return {pid: self._refs_of(skills) for pid, skills in (await self._skills(posting_ids)).items()}
+
+    async def _apply(self, removed: list[_Contribution], added: list[_Contribution]) -> None:
+        roles: Counter[tuple[str, str, str]] = Counter()
+        skills: Counter[tuple[str, str, str]] = Counter()
+        cities: Counter[str] = Counter()
+        for sign, contributions in ((-1, removed), (1, added)):
+            for role, stack, source, city, refs, shared in contributions:
+                if not shared:
+                    continue  # a student's own posting counts in their market only
+                if role:
+                    roles[(role, stack or NEUTRAL, source)] += sign
+                    for ref in refs:
+                        skills[(role, stack or NEUTRAL, ref)] += sign
+                if city:
+                    cities[city] += sign
+        await self._add_counts(roles, skills, cities)
+
+    async def _add_counts(
+        self, roles: Counter[tuple[str, str, str]], skills: Counter[tuple[str, str, str]], cities: Counter[str]
+    ) -> None:
         dialect = self._session.bind.dialect.name
-        role_rows = [{"role_id": r, "postings": n} for r, n in roles.items() if n]
-        skill_rows = [{"role_id": r, "skill_id": s, "postings": n} for (r, s), n in skills.items() if n]
+        role_rows = [{"role_id": r, "stack": st, "source": so, "postings": n} for (r, st, so), n in roles.items() if n]
+        skill_rows = [
+            {"role_id": r, "stack": st, "skill_id": ref, "postings": n} for (r, st, ref), n in skills.items() if n
+        ]
         city_rows = [{"city": c, "postings": n} for c, n in sorted(cities.items()) if n]
         if role_rows:
             await self._session.execute(
-                upsert(dialect, RolePostingCount.__table__, role_rows, ["role_id"], increment=["postings"])
-            )
+                upsert(dialect, RolePostingCount.__table__, role_rows, ["role_id", "stack", "source"],
+                       increment=["postings"])
+            )  # fmt: skip
         if skill_rows:
             await self._session.execute(
-                upsert(dialect, RoleSkillCount.__table__, skill_rows, ["role_id", "skill_id"], increment=["postings"])
-            )
+                upsert(dialect, RoleSkillCount.__table__, skill_rows, ["role_id", "stack", "skill_id"],
+                       increment=["postings"])
+            )  # fmt: skip
         if city_rows:
             await self._session.execute(
                 upsert(dialect, CityPostingCount.__table__, city_rows, ["city"], increment=["postings"])
             )
+
+    # -- recounting -----------------------------------------------------------------------------------------
+
+    async def counted_with(self) -> str | None:
+        """The catalog fingerprint the aggregates were last counted with."""
+        return await self._session.scalar(select(Meta.value).where(Meta.key == "aggregates"))
+
+    async def recount(self, fingerprint: str, restack: Callable[[str | None, str, frozenset[str]], str | None]) -> int:
+        """Count every aggregate again from the stored postings (after a change of the catalog's groups or
+        stacks): each shared posting's stack is read again with `restack(role, title, skills)`. Returns the
+        postings counted."""
+        await self._session.execute(delete(RoleSkillCount))
+        await self._session.execute(delete(RolePostingCount))
+        await self._session.execute(delete(CityPostingCount))
+        counted = 0
+        last_id = 0
+        while True:
+            query = (
+                select(Posting.id, Posting.role_id, Posting.stack, Posting.source, Posting.city, Posting.title,
+                       Posting.added_by)
+                .where(Posting.id > last_id).order_by(Posting.id).limit(self.BATCH)
+            )  # fmt: skip
+            rows = (await self._session.execute(query)).all()
+            if not rows:
+                break
+            last_id = rows[-1][0]
+            stored = await self._skills([row[0] for row in rows])
+            added: list[_Contribution] = []
+            for posting_id, role, stack, source, city, title, added_by in rows:
+                skills = frozenset(stored.get(posting_id, ()))
+                if added_by is None and role:
+                    new_stack = restack(role, title, skills)
+                    if new_stack != stack:
+                        await self._session.execute(
+                            Posting.__table__.update().where(Posting.id == posting_id).values(stack=new_stack)
+                        )
+                        stack = new_stack
+                added.append((role, stack, source, city, self._refs_of(skills), added_by is None))
+            await self._apply([], added)
+            counted += len(rows)
+        dialect = self._session.bind.dialect.name
+        await self._session.execute(
+            upsert(dialect, Meta.__table__, {"key": "aggregates", "value": fingerprint}, ["key"], update=["value"])
+        )
+        return counted
+
+    # -- reading ----------------------------------------------------------------------------------------------
 
     async def count(self, source: str | None = None) -> int:
         query = select(func.count()).select_from(Posting)
@@ -140,25 +229,28 @@ class PostingRepo:
         return await self._session.scalar(query) or 0
 
     async def role_stats(self, top: int = 10) -> list[tuple[str, int, list[tuple[str, int]]]]:
-        """Per role: postings, and the most asked skills with their counts (from the aggregates)."""
+        """Per role: postings, and the most asked refs with their counts (from the aggregates, every stack)."""
         roles = (
             await self._session.execute(
-                select(RolePostingCount.role_id, RolePostingCount.postings)
-                .where(RolePostingCount.postings > 0)
-                .order_by(RolePostingCount.postings.desc(), RolePostingCount.role_id)
+                select(RolePostingCount.role_id, func.sum(RolePostingCount.postings).label("n"))
+                .group_by(RolePostingCount.role_id)
+                .having(func.sum(RolePostingCount.postings) > 0)
+                .order_by(func.sum(RolePostingCount.postings).desc(), RolePostingCount.role_id)
             )
         ).all()
         stats = []
         for role_id, postings in roles:
             skills = (
                 await self._session.execute(
-                    select(RoleSkillCount.skill_id, RoleSkillCount.postings)
-                    .where(RoleSkillCount.role_id == role_id, RoleSkillCount.postings > 0)
-                    .order_by(RoleSkillCount.postings.desc(), RoleSkillCount.skill_id)
+                    select(RoleSkillCount.skill_id, func.sum(RoleSkillCount.postings))
+                    .where(RoleSkillCount.role_id == role_id)
+                    .group_by(RoleSkillCount.skill_id)
+                    .having(func.sum(RoleSkillCount.postings) > 0)
+                    .order_by(func.sum(RoleSkillCount.postings).desc(), RoleSkillCount.skill_id)
                     .limit(top)
                 )
             ).all()
-            stats.append((role_id, postings, [(s, n) for s, n in skills]))
+            stats.append((role_id, int(postings), [(s, int(n)) for s, n in skills]))
         return stats
 
     async def skills_of(self, posting_id: int) -> list[str]:

@@ -55,26 +55,31 @@ class RoadmapRepo:
         )
         return _item(row) if row else None
 
-    async def sync(self, user_id: int, planned: Sequence[tuple[str, int]]) -> None:
-        """Make the roadmap exactly `planned`, in that order, keeping the state of items that stay."""
+    async def sync(self, user_id: int, planned: Sequence[tuple[str, int]]) -> int:
+        """Make the open items exactly `planned`, in that order, after the settled ones. Settled items (done or
+        skipped) are history and stay where they are; open items no longer planned go. Returns the number of
+        items added."""
         existing = {
             (row.skill_id, row.action_no): row
             for row in await self._session.scalars(select(RoadmapItem).where(RoadmapItem.user_id == user_id))
         }
-        wanted = {key: position for position, key in enumerate(planned)}
-        stale = [row.id for key, row in existing.items() if key not in wanted]
+        wanted = dict.fromkeys(planned)
+        stale = [row.id for key, row in existing.items() if key not in wanted and row.state == ItemState.OPEN.value]
         if stale:
             await self._session.execute(delete(RoadmapItem).where(RoadmapItem.id.in_(stale)))
+        settled = [row.position for row in existing.values() if row.state != ItemState.OPEN.value]
+        base = max(settled, default=-1) + 1
         new = []
-        for key, position in wanted.items():
+        for offset, key in enumerate(wanted):
             row = existing.get(key)
             if row is None:
-                new.append({"user_id": user_id, "skill_id": key[0], "action_no": key[1], "position": position})
-            elif row.position != position:
-                row.position = position
+                new.append({"user_id": user_id, "skill_id": key[0], "action_no": key[1], "position": base + offset})
+            elif row.state == ItemState.OPEN.value and row.position != base + offset:
+                row.position = base + offset
         if new:
             await self._session.execute(RoadmapItem.__table__.insert(), new)
         await self._session.flush()
+        return len(new)
 
     async def set_state(self, user_id: int, item_id: int, state: ItemState, now: datetime) -> tuple[Item | None, bool]:
         """Move the user's item to `state`; returns the item (None if not theirs) and whether it changed.

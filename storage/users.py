@@ -13,14 +13,14 @@ from storage.models import User, utcnow
 from storage.upsert import upsert
 
 SEEN_RESOLUTION = timedelta(hours=1)
-_COLUMNS = (User.id, User.language, User.timezone, User.role_id, User.level, User.city, User.is_active,
+_COLUMNS = (User.id, User.language, User.timezone, User.role_id, User.stack, User.level, User.city, User.is_active,
             User.created_at, User.last_seen_at)  # fmt: skip
 
 
 def _student(row) -> Student:
     return Student(
-        id=row[0], language=row[1], timezone=row[2], role_id=row[3], level=row[4], city=row[5], is_active=row[6],
-        created_at=row[7],
+        id=row[0], language=row[1], timezone=row[2], role_id=row[3], stack=row[4], level=row[5], city=row[6],
+        is_active=row[7], created_at=row[8],
     )  # fmt: skip
 
 
@@ -39,7 +39,7 @@ class UserRepo:
     async def seen(self, user_id: int) -> tuple[Student, datetime | None] | None:
         """The student and when they were last seen (None: never stored)."""
         row = (await self._session.execute(select(*_COLUMNS).where(User.id == user_id))).first()
-        return (_student(row), row[8]) if row else None
+        return (_student(row), row[9]) if row else None
 
     async def ensure(self, user_id: int, language: str, timezone: str) -> Student:
         """The user, created on first contact; someone who writes again is active again and seen now."""
@@ -64,9 +64,13 @@ class UserRepo:
         assert student is not None
         return student
 
-    async def set_profile(self, user_id: int, *, role_id: str, level: str | None, city: str | None) -> None:
+    async def set_profile(
+        self, user_id: int, *, role_id: str, stack: str | None, level: str | None, city: str | None
+    ) -> None:
         await self._session.execute(
-            update(User).where(User.id == user_id).values(role_id=role_id, level=level, city=city, updated_at=utcnow())
+            update(User)
+            .where(User.id == user_id)
+            .values(role_id=role_id, stack=stack, level=level, city=city, updated_at=utcnow())
         )
 
     async def set_language(self, user_id: int, language: str) -> None:

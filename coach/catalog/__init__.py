@@ -173,6 +173,20 @@ class Catalog:
                     needs[(skill.id, number)] = named
         return needs
 
+    @cached_property
+    def market_fingerprint(self) -> str:
+        """What the stored market aggregates depend on — the groups of alternatives and the roles' stacks: when
+        it changes, the aggregates are counted again (storage keeps the fingerprint they were counted with)."""
+        import hashlib
+        import json
+
+        shape = {
+            "version": 1,
+            "groups": {g.id: sorted(g.skills) for g in self.groups.values()},
+            "stacks": {r.id: {s.id: sorted(s.markers) for s in r.stacks} for r in self.roles.values()},
+        }
+        return hashlib.sha1(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:16]
+
     def soft_skills(self) -> list[Skill]:
         return [s for s in self.skills.values() if s.category is Category.SOFT]
 

@@ -27,10 +27,13 @@ def after_gap() -> InlineKeyboardMarkup:
     )  # fmt: skip
 
 
-def profile_fields() -> InlineKeyboardMarkup:
+def profile_fields(with_stack: bool = False) -> InlineKeyboardMarkup:
+    first = [button(_("Role"), ProfileCb(field=ProfileField.ROLE))]
+    if with_stack:
+        first.append(button(_("Stack"), ProfileCb(field=ProfileField.STACK)))
+    first.append(button(_("Level"), ProfileCb(field=ProfileField.LEVEL)))
     return rows(
-        [button(_("Role"), ProfileCb(field=ProfileField.ROLE)),
-         button(_("Level"), ProfileCb(field=ProfileField.LEVEL))],
+        first,
         [button(_("City"), ProfileCb(field=ProfileField.CITY)),
          button(_("Skills"), ProfileCb(field=ProfileField.SKILLS))],
     )  # fmt: skip

@@ -15,7 +15,7 @@ SKILLS_PER_PAGE = 3
 @dataclass(frozen=True)
 class SkillGroup:
     skill_id: str
-    term: Term
+    term: Term | None  # None: a skill of an earlier term, no longer in the plan (its items are history)
     items: tuple[tuple[int, Item], ...]  # (number, item)
 
 
@@ -37,7 +37,6 @@ def layout(items: Sequence[Item], plan: Plan, page: int) -> RoadmapLayout:
     pages = [groups[i : i + SKILLS_PER_PAGE] for i in range(0, len(groups), SKILLS_PER_PAGE)] or [[]]
     page = max(0, min(page, len(pages) - 1))
     shown = tuple(
-        SkillGroup(group[0][1].skill_id, terms.get(group[0][1].skill_id, Term.LATER), tuple(group))
-        for group in pages[page]
+        SkillGroup(group[0][1].skill_id, terms.get(group[0][1].skill_id), tuple(group)) for group in pages[page]
     )
     return RoadmapLayout(shown, page, len(pages))

@@ -35,7 +35,7 @@ async def gap(target: Target, student: Student, coach: CoachService, catalog: Ca
     if not (roadmap := await roadmap_or_hint(target, coach, student)):
         return
     await _opened(target)
-    await send(target, texts.gap_report(catalog, roadmap.profile, roadmap.gap, lang), keyboards.after_gap())
+    await send(target, texts.gap_report(catalog, roadmap, lang), keyboards.after_gap())
 
 
 async def roadmap(target: Target, student: Student, coach: CoachService, catalog: Catalog, lang: str) -> None:
@@ -109,7 +109,8 @@ async def menu(callback: CallbackQuery, callback_data: MenuCb, student: Student,
     elif profile := await profile_or_hint(callback, coach, student):
         await callback.answer()
         await state.clear()
-        await send(callback, texts.profile_summary(catalog, profile, lang), keyboards.profile_fields())
+        stacks = bool(catalog.role(profile.student.role_id or "").stacks)
+        await send(callback, texts.profile_summary(catalog, profile, lang), keyboards.profile_fields(stacks))
 
 
 def create_router() -> Router:

@@ -13,17 +13,18 @@ from coach.progress import ItemState, Progress
 from coach.roadmap import Reason
 from coach.student import Profile
 from handlers.coaching.layout import RoadmapLayout
-from handlers.common.format import LIST_LIMIT, bar, fit, link, money, names, postings_phrase, quote
+from handlers.common.format import bar, fit, link, names, percent, postings_phrase, quote, ref_name, ref_names
 from handlers.common.labels import city_name, level_name, term_name
+from handlers.common.market import enough, salary_line, salary_range, scope, sources_line
 from services.coaching import Roadmap
 
 
 def headline(catalog: Catalog, profile: Profile, lang: str) -> str:
-    user = profile.student
-    role = catalog.role(user.role_id).display(lang) if user.role_id else _("no role yet")
-    return (
-        f"🎯 <b>{html.quote(role)}</b> · {level_name(user.level)} · {html.quote(city_name(catalog, user.city, lang))}"
-    )
+    student = profile.student
+    if not student.role_id:
+        return "🎯 <b>" + _("no role yet") + "</b>"
+    role = html.quote(scope(catalog, student.role_id, student.stack, lang))
+    return f"🎯 <b>{role}</b> · {level_name(student.level)} · {html.quote(city_name(catalog, student.city, lang))}"
 
 
 def core_line(gap: Gap) -> str:
@@ -32,121 +33,109 @@ def core_line(gap: Gap) -> str:
     )
 
 
-def _demand_line(catalog: Catalog, demand: SkillDemand, lang: str) -> str:
-    name = html.quote(catalog.skill(demand.skill_id).display(lang))
-    if not demand.total:
-        return f"• {name}"
-    return f"• {name} — {postings_phrase(demand.postings, demand.total)}"
+def _demand_line(catalog: Catalog, demand: SkillDemand, weighed: bool, lang: str) -> str:
+    notes = []
+    if demand.named:
+        notes.append(_("you named it"))
+    elif demand.reason is Reason.PREREQUISITE and demand.needed_by:
+        notes.append(_("needed for {skill}").format(skill=html.quote(catalog.skill(demand.needed_by).display(lang))))
+    elif demand.core:
+        notes.append(_("core"))
+    if weighed and demand.total:
+        notes.append(_("in {share} of postings").format(share=percent(demand.share)))
+    return f"• {ref_name(catalog, demand.ref, lang)}" + (f" — {' · '.join(notes)}" if notes else "")
 
 
-def gap_report(catalog: Catalog, profile: Profile, gap: Gap, lang: str) -> str:
-    parts = [headline(catalog, profile, lang), core_line(gap)]
+def gap_report(catalog: Catalog, roadmap: Roadmap, lang: str) -> str:
+    profile, gap, market = roadmap.profile, roadmap.gap, roadmap.market
+    weighed = enough(market)
+    parts = [headline(catalog, profile, lang), core_line(gap), sources_line(catalog, market, lang)]
     parts.append(
         "✅ " + _("<b>You have:</b> {skills}").format(skills=names(catalog, gap.have, lang))
         if gap.have
         else "✅ " + _("<b>You have:</b> none of this role's skills yet — everyone starts somewhere.")
     )
-    if gap.lack:
-        lines = [_demand_line(catalog, d, lang) for d in gap.lack[:LIST_LIMIT]]
-        if len(gap.lack) > LIST_LIMIT:
-            lines.append(_("…and {n} more in /roadmap").format(n=len(gap.lack) - LIST_LIMIT))
-        title = _("<b>You lack</b> (most asked first):") if gap.postings_total else _("<b>You lack:</b>")
-        parts.append("❌ " + title + "\n" + "\n".join(lines))
+    shown = [d for d in gap.shown() if not d.soft]  # soft skills are practised alongside, not gaps
+    if shown:
+        lines = [_demand_line(catalog, d, weighed, lang) for d in shown]
+        if len(gap.lack) > len(shown):
+            lines.append(_("…and {n} more in /roadmap").format(n=len(gap.lack) - len(shown)))
+        parts.append("❌ " + _("<b>What you lack</b>, in your roadmap's order:") + "\n" + "\n".join(lines))
     else:
         parts.append("🏆 " + _("You have every skill in this role's profile!"))
-    if not gap.postings_total:
-        parts.append(
-            "ℹ️ " + _("No job postings for this role are stored yet, so this report uses the role profile only.")
-        )
+    if gap.other_stacks:
+        others = ", ".join(f"{html.quote(s.name)} {percent(s.share)}" for s in gap.other_stacks[:5])
+        role = html.quote(catalog.role(gap.role_id).display(lang))
+        parts.append("🧭 " + _("Other stacks in {role} (not your gaps): {stacks}").format(role=role, stacks=others))
+    if not market.postings_total:
         return fit(parts)
-    if gap.in_both:
-        parts.append(
-            "🔁 "
-            + _("<b>In the postings and the profile:</b> {skills}").format(skills=names(catalog, gap.in_both, lang))
-        )
-    if gap.surprising:
-        surprising = ", ".join(
-            f"{html.quote(catalog.skill(d.skill_id).display(lang))} ({d.postings})" for d in gap.surprising[:LIST_LIMIT]
-        )
+    if gap.surprising and weighed:
+        surprising = ", ".join(f"{ref_name(catalog, d.ref, lang)} ({percent(d.share)})" for d in gap.surprising)
         parts.append(
             "😮 " + _("<b>Surprising</b> (postings ask, the profile does not): {skills}").format(skills=surprising)
         )
-    if gap.almost_every:
-        parts.append(
-            "⭐ " + _("<b>In almost every posting:</b> {skills}").format(skills=names(catalog, gap.almost_every, lang))
-        )
+    if gap.almost_every and weighed:
+        parts.append("⭐ " + _("<b>In almost every posting:</b> {skills}").format(
+            skills=ref_names(catalog, gap.almost_every, lang)))  # fmt: skip
     if gap.best_postings:
         lines = []
         for i, match in enumerate(gap.best_postings, 1):
             posting = match.posting
-            title = link(posting.url, quote(posting.title))
+            title = link(posting.url, quote(posting.title)) if posting.source != "sample" else quote(posting.title)
             company = f" — {quote(posting.company, 60)}" if posting.company else ""
             line = f"{i}. {title}{company} · " + _("{matched} of {total} skills").format(
                 matched=len(match.matched), total=match.total
             )
             if posting.has_salary:
                 line += " · " + salary_range(posting.salary_from, posting.salary_to, posting.currency or "KZT", lang)
+            if posting.source == "sample":
+                line += " · " + _("sample")
             lines.append(line)
-        parts.append(
-            "🏢 " + _("<b>Best-matching postings</b> (of {n}):").format(n=gap.postings_total) + "\n" + "\n".join(lines)
-        )
-    parts.append(salary_line(catalog, profile, gap, lang))
+        parts.append("🏢 " + _("<b>Best-matching postings</b> for your level and city:") + "\n" + "\n".join(lines))
+    parts.append(salary_line(catalog, gap.salaries, profile.student.level, lang))
     return fit(parts)
 
 
-def salary_range(low: int | None, high: int | None, currency: str, lang: str) -> str:
-    if low is not None and high is not None and low != high:
-        return f"{money(low, lang)}–{money(high, lang)} {html.quote(currency)}"
-    value = low if low is not None else high
-    return f"{money(value or 0, lang)} {html.quote(currency)}"
-
-
-def salary_line(catalog: Catalog, profile: Profile, gap: Gap, lang: str) -> str:
-    insight = gap.salary
-    scope = level_name(profile.user.level)
-    if insight is None:
-        return "💰 " + _("Salary: not enough data yet for {level}.").format(level=scope)
-    where = html.quote(city_name(catalog, insight.city, lang)) if insight.city else _("all cities")
-    span = salary_range(insight.low, insight.high, insight.currency, lang)
-    if insight.from_postings:
-        return "💰 " + _("<b>Salary, {level}, {where}:</b> median {median}, range {range}, from {n} postings.").format(
-            level=scope,
-            where=where,
-            median=f"{money(insight.median or 0, lang)} {insight.currency}",
-            range=span,
-            n=insight.sample,
-        )
-    return "💰 " + _(
-        "<b>Salary, {level}, {where}:</b> {range} a month. Too few stored postings show a salary, so this comes "
-        "from the catalog's market facts ({source})."
-    ).format(level=scope, where=where, range=span, source=html.quote(insight.fallback_source or ""))
+BACKLOG_SHOWN = 8
 
 
 def roadmap_text(catalog: Catalog, roadmap: Roadmap, layout: RoadmapLayout, lang: str) -> str:
     header = [headline(catalog, roadmap.profile, lang), core_line(roadmap.gap), progress_line(roadmap.progress)]
+    backlog = [p.ref or p.skill_id for p in roadmap.plan.backlog]
     if not roadmap.items:
         return "\n".join(header) + "\n\n" + _("Your roadmap is empty: you have every skill this role asks for. 🏆")
     planned = {p.skill_id: p for p in roadmap.plan.skills}
+    weighed = enough(roadmap.market)
     lines: list[str] = []
-    last_term = None
+    last_term: object = object()
     for group in layout.groups:
         skill = catalog.skill(group.skill_id)
         plan = planned.get(skill.id)
         if group.term != last_term:
-            lines.append(f"\n<b>— {term_name(group.term)} —</b>")
+            label = term_name(group.term) if group.term is not None else _("Done earlier")
+            lines.append(f"\n<b>— {label} —</b>")
             last_term = group.term
-        lines.append(f"<b>{html.quote(skill.display(lang))}</b>{_skill_note(plan, roadmap.gap.postings_total)}")
+        lines.append(f"<b>{html.quote(skill.display(lang))}</b>{_skill_note(plan, weighed)}")
         for number, item in group.items:
-            action = skill.actions[item.action_no].get(lang) if item.action_no < len(skill.actions) else "—"
+            if item.action_no >= len(skill.actions):
+                action = "—"
+            elif plan is not None:
+                action = roadmap.plan.wording(catalog, skill.id, item.action_no).get(lang)
+            else:
+                action = skill.actions[item.action_no].get(lang)
             lines.append(f"{_MARKS[item.state]} {number}. {html.quote(action)}")
-    legend = _("Tap ✅ when done, ⏭ to skip, ↩ to undo.")
-    return "\n".join(header) + "\n" + "\n".join(lines) + "\n\n" + legend
+    text = "\n".join(header) + "\n" + "\n".join(lines)
+    if backlog:
+        text += "\n\n🗂 " + _("<b>Next terms:</b> {skills}").format(
+            skills=ref_names(catalog, backlog, lang, BACKLOG_SHOWN)
+        )
+    return text + "\n\n" + _("Tap ✅ when done, ⏭ to skip, ↩ to undo.")
 
 
 _MARKS = {ItemState.OPEN: "▫️", ItemState.DONE: "✅", ItemState.SKIPPED: "⏭"}
 
 
-def _skill_note(plan, postings_total: int) -> str:
+def _skill_note(plan, weighed: bool) -> str:
     if plan is None:
         return ""
     reason = {
@@ -157,8 +146,8 @@ def _skill_note(plan, postings_total: int) -> str:
         Reason.SOFT: _("soft skill"),
     }[plan.reason]
     note = f" · <i>{reason}</i>"
-    if postings_total and plan.demand:
-        note += " · " + postings_phrase(plan.demand, postings_total)
+    if weighed and plan.total and plan.demand:
+        note += " · " + postings_phrase(plan.demand, plan.total)
     return note
 
 
@@ -204,9 +193,7 @@ def profile_summary(catalog: Catalog, profile: Profile, lang: str) -> str:
         _("<b>Skills you have:</b> {skills}").format(skills=names(catalog, sorted(profile.have), lang, 30) or "—")
     )
     if profile.want:
-        lines.append(
-            _("<b>Skills you want:</b> {skills}").format(skills=names(catalog, sorted(profile.want), lang, 30))
-        )
+        lines.append(_("<b>Skills you want:</b> {skills}").format(skills=names(catalog, profile.want, lang, 30)))
     lines.append("")
     lines.append(_("What would you like to change? Your progress on items that still apply is kept."))
     return "\n".join(lines)

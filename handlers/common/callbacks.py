@@ -43,6 +43,7 @@ class MenuTarget(StrEnum):
 
 class ProfileField(StrEnum):
     ROLE = "role"
+    STACK = "stack"
     LEVEL = "level"
     CITY = "city"
     SKILLS = "skills"
@@ -60,6 +61,11 @@ class MarketAction(StrEnum):
     ADD = "add"
 
 
+class ReportFormat(StrEnum):
+    DOCX = "docx"
+    MARKDOWN = "md"
+
+
 class RoleCb(CallbackData, prefix="r"):
     role: Slug
 
@@ -74,6 +80,10 @@ class LevelCb(CallbackData, prefix="l"):
 
 class CityCb(CallbackData, prefix="c"):
     city: Slug  # a catalog city id, "other" or "remote"
+
+
+class StackCb(CallbackData, prefix="sk"):
+    stack: Slug  # a stack of the role, or "auto": read it from my skills
 
 
 class SkillCb(CallbackData, prefix="s"):
@@ -144,3 +154,7 @@ class ZoneCb(CallbackData, prefix="z"):
 
 class MarketCb(CallbackData, prefix="mk"):
     action: MarketAction
+
+
+class ReportCb(CallbackData, prefix="rp"):
+    format: ReportFormat

@@ -62,3 +62,22 @@ def fit(parts: Sequence[str], more: str | None = None) -> str:
             return text + "\n\n" + (more or _("(shortened — see /roadmap for the rest)"))
         text = candidate
     return text
+
+
+def ref_name(catalog: Catalog, ref: str, lang: str) -> str:
+    """A skill's name, or for a group of alternatives "one of Django / FastAPI / Flask" (escaped)."""
+    if catalog.is_group(ref):
+        return html.quote(_("one of {names}").format(names=catalog.ref_name(ref, lang)))
+    return html.quote(catalog.skill(ref).display(lang))
+
+
+def ref_names(catalog: Catalog, refs: Iterable[str], lang: str, limit: int = LIST_LIMIT) -> str:
+    items = list(refs)
+    shown = ", ".join(ref_name(catalog, ref, lang) for ref in items[:limit])
+    if len(items) > limit:
+        shown += " " + _("and {n} more").format(n=len(items) - limit)
+    return shown
+
+
+def percent(share: float) -> str:
+    return f"{round(100 * share)}%"

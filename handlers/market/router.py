@@ -28,17 +28,14 @@ from services.postings import PostingService
 async def market(message: Message, student: Student, coach: CoachService, catalog: Catalog, lang: str) -> None:
     if not (roadmap := await roadmap_or_hint(message, coach, student)):
         return
-    snapshot = roadmap.market
-    have = set(roadmap.gap.have) | set(roadmap.gap.other_have)
-    text = texts.market_text(catalog, roadmap.profile, snapshot, have, coach.rates, lang)
-    if snapshot.postings_total:
+    text = texts.market_text(catalog, roadmap, lang)
+    if roadmap.market.postings_total:
+        known = roadmap.ranking.known
         rows = [
-            (catalog.skill(sid).display(lang), count / snapshot.postings_total, sid in have)
-            for sid, count in snapshot.ranked()[: texts.TOP_SKILLS]
+            (catalog.ref_name(d.ref, lang), d.share, catalog.covered(d.ref, known))
+            for d in texts.top_asked(catalog, roadmap)
         ]
-        title = _("{role}: share of postings asking for each skill").format(
-            role=catalog.role(roadmap.profile.student.role_id or "").display(lang)
-        )
+        title = texts.chart_title(catalog, roadmap, lang)
         # Rendering takes ~100 ms of CPU: off the event loop, so other students are not kept waiting.
         png = await asyncio.to_thread(render_chart, rows, title, _("you have it"), _("to learn"))
         await message.answer_photo(BufferedInputFile(png, filename="market.png"))

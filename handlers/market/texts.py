@@ -2,74 +2,72 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from aiogram import html
 from aiogram.utils.i18n import gettext as _
 
 from coach.catalog import Catalog
-from coach.market import MarketSnapshot, salary_by_city, salary_table
-from coach.student import Profile
-from handlers.common.format import fit, money, names, quote
+from coach.ranking import SkillDemand, asked
+from handlers.common.format import fit, names, percent, quote, ref_name, ref_names
 from handlers.common.labels import city_name, level_name
+from handlers.common.market import left_out_line, salary_figure, salary_line, scope, sources_line
+from services.coaching import Roadmap
 from services.postings import AddedPosting
 
 TOP_SKILLS = 12
 CITY_ROWS = 8  # a market with postings from 150 cities shows the biggest few
 
 
-def market_text(catalog: Catalog, profile: Profile, market: MarketSnapshot, have: set[str],
-                rates: Mapping[str, float], lang: str) -> str:  # fmt: skip
-    role = catalog.role(profile.student.role_id or "")
-    own = sum(1 for p in market.postings if p.source == "user")
-    head = "📈 " + _("<b>Market for {role}</b>: {n} postings").format(
-        role=html.quote(role.display(lang)), n=market.postings_total
-    )
-    if own:
-        head += " " + _("({n} added by you)").format(n=own)
+def top_asked(catalog: Catalog, roadmap: Roadmap) -> list[SkillDemand]:
+    """What the student's market asks for most (a group once; other stacks' skills left out)."""
+    return asked(catalog, roadmap.market, roadmap.ranking.profile)[:TOP_SKILLS]
+
+
+def market_text(catalog: Catalog, roadmap: Roadmap, lang: str) -> str:
+    market, gap = roadmap.market, roadmap.gap
+    student = roadmap.profile.student
+    where = html.quote(scope(catalog, market.role_id, market.stack, lang))
+    sections = ["📈 " + _("<b>Market for {scope}</b>").format(scope=where), sources_line(catalog, market, lang)]
     if not market.postings_total:
-        return head + "\n" + _("No postings for this role yet. Add the ones you find: tap “Add a posting”.")
-    sections = [head]
+        sections.append(_("No postings for this role yet. Add the ones you find: tap “Add a posting”."))
+        return fit(sections)
+    known = roadmap.ranking.known
     lines = [_("<b>Most asked</b> (✅ you have it):")]
-    for skill_id, count in market.ranked()[:TOP_SKILLS]:
-        mark = " ✅" if skill_id in have else ""
-        name = html.quote(catalog.skill(skill_id).display(lang))
+    for demand in top_asked(catalog, roadmap):
+        mark = " ✅" if catalog.covered(demand.ref, known) else ""
         lines.append(
-            f"• {name} — {round(100 * count / market.postings_total)}% ({count}/{market.postings_total}){mark}"
+            f"• {ref_name(catalog, demand.ref, lang)} — {percent(demand.share)} ({demand.postings}/{demand.total})"
+            f"{mark}"
         )
     sections.append("\n".join(lines))
-    if almost := market.almost_every():
-        sections.append(
-            "⭐ " + _("<b>In almost every posting:</b> {skills}").format(skills=names(catalog, almost, lang))
-        )
-    in_profile = set(role.core + role.nice)
-    surprising = [sid for sid, _count in market.ranked() if sid not in in_profile][:8]
-    if surprising:
+    if gap.other_stacks:
+        others = ", ".join(f"{html.quote(s.name)} {percent(s.share)}" for s in gap.other_stacks[:5])
+        role = html.quote(catalog.role(gap.role_id).display(lang))
+        sections.append("🧭 " + _("Other stacks in {role}: {stacks}").format(role=role, stacks=others))
+    if gap.surprising:
+        surprising = ", ".join(f"{ref_name(catalog, d.ref, lang)} ({percent(d.share)})" for d in gap.surprising)
         sections.append("😮 " + _("<b>Surprising</b> (postings ask, the profile does not): {skills}").format(
-            skills=names(catalog, surprising, lang)))  # fmt: skip
-
-    def row_text(label: str, row) -> str:
-        return (
-            f"• {label}: {money(row.median, lang)} {row.currency} · "
-            f"{money(row.low, lang)}–{money(row.high, lang)} · {row.sample}"
-        )
-
-    table = salary_table(market.postings, rates)
-    if table:
-        lines = ["💰 " + _("<b>Salaries by level</b> (median · range · postings):")]
-        lines += [row_text(level_name(row.level), row) for row in table]
+            skills=surprising))  # fmt: skip
+    story = gap.salaries
+    if story is not None and story.by_level:
+        lines = ["💰 " + _("<b>Salaries by level</b>, all cities:")]
+        lines += [f"• {level_name(row.level)}: {salary_figure(catalog, row, lang)}" for row in story.by_level]
         sections.append("\n".join(lines))
-    level = profile.student.level
-    by_city = salary_by_city(market.postings, level, rates) if level else {}
-    if by_city:
-        biggest = sorted(by_city.items(), key=lambda kv: -sum(r.sample for r in kv[1]))[:CITY_ROWS]
-        lines = ["🏙 " + _("<b>{level} by city:</b>").format(level=level_name(level))]
-        for city, rows in sorted(biggest):
-            lines += [row_text(quote(city_name(catalog, city, lang), 40), row) for row in rows]
-        if len(by_city) > CITY_ROWS:
-            lines.append(_("…and {n} more cities").format(n=len(by_city) - CITY_ROWS))
+    if story is not None and story.by_city:
+        lines = ["🏙 " + _("<b>{level} by city:</b>").format(level=level_name(student.level))]
+        for row in story.by_city[:CITY_ROWS]:
+            lines.append(f"• {quote(city_name(catalog, row.city, lang), 40)}: {salary_figure(catalog, row, lang)}")
+        if len(story.by_city) > CITY_ROWS:
+            lines.append(_("…and {n} more cities").format(n=len(story.by_city) - CITY_ROWS))
         sections.append("\n".join(lines))
+    sections.append(salary_line(catalog, story, student.level, lang))
+    if note := left_out_line(story):
+        sections.append(note)
     return fit(sections, _("(shortened)"))
+
+
+def chart_title(catalog: Catalog, roadmap: Roadmap, lang: str) -> str:
+    where = scope(catalog, roadmap.market.role_id, roadmap.market.stack, lang)
+    return _("{role}: share of postings asking for each skill").format(role=where)
 
 
 def ask_posting() -> str:
@@ -81,6 +79,10 @@ def hh_problem(kind: str, vacancy: str) -> str:
         "not_found": _("hh.ru has no vacancy {id} (it may be closed or archived).").format(id=vacancy),
         "timeout": _("hh.ru did not answer in time."),
         "unavailable": _("hh.ru could not be reached right now."),
+        "rate_limited": _("hh.ru is limiting requests right now."),
+        "captcha": _("hh.ru refused to give the vacancy to a bot (it asks for a captcha)."),
+        "forbidden": _("hh.ru refused to give the vacancy to this bot."),
+        "bad_user_agent": _("hh.ru refused to give the vacancy to this bot."),
     }
     return reasons.get(kind, reasons["unavailable"]) + " " + _("Paste the vacancy's text instead, or try later.")
 
@@ -101,7 +103,7 @@ def added_posting(catalog: Catalog, added: AddedPosting, lang: str) -> str:
         _("Your match: <b>{matched} of {total}</b> skills").format(matched=len(match.matched), total=match.total),
     ]
     if match.missing:
-        lines.append(_("Missing: {skills}").format(skills=names(catalog, sorted(match.missing), lang, 30)))
+        lines.append(_("Missing: {skills}").format(skills=ref_names(catalog, sorted(match.missing), lang, 30)))
         lines.append(
             _("Not on your roadmap yet: {skills} — add them in /profile → Skills as skills you lack.").format(
                 skills=names(catalog, added.not_planned, lang, 30))

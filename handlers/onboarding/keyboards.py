@@ -9,7 +9,17 @@ from aiogram.utils.i18n import gettext as _
 
 from coach.catalog import Catalog, Level
 from handlers.common.buttons import button, grid, rows
-from handlers.common.callbacks import CityCb, ConflictCb, LevelCb, ModuleCb, RoleCb, SkillCb, StepAction, StepCb
+from handlers.common.callbacks import (
+    CityCb,
+    ConflictCb,
+    LevelCb,
+    ModuleCb,
+    RoleCb,
+    SkillCb,
+    StackCb,
+    StepAction,
+    StepCb,
+)
 from handlers.common.labels import level_name
 
 
@@ -60,6 +70,15 @@ def skills(catalog: Catalog, lang: str, offered: Sequence[str], chosen: Iterable
         controls.append(button(_("🗑 Clear"), StepCb(action=StepAction.SKILLS_CLEAR)))
     controls.append(button(_("Done ✔"), StepCb(action=StepAction.SKILLS_DONE)))
     return grid(buttons, 3, controls)
+
+
+def stacks(catalog: Catalog, role_id: str, chosen: str | None) -> InlineKeyboardMarkup:
+    buttons = [
+        button(("✅ " if stack.id == chosen else "") + stack.name, StackCb(stack=stack.id))
+        for stack in catalog.role(role_id).stacks
+    ]
+    return grid(buttons, 3, [button(_("◀ Back"), StepCb(action=StepAction.BACK)),
+                             button(_("🤷 Not decided yet"), StackCb(stack="auto"))])  # fmt: skip
 
 
 def skip() -> InlineKeyboardMarkup:

@@ -29,6 +29,7 @@ from handlers.common.callbacks import (
     ProfileField,
     RoleCb,
     SkillCb,
+    StackCb,
     StepAction,
     StepCb,
 )
@@ -54,6 +55,9 @@ async def prompt(
     if state == Onboarding.skills.state:
         offered = await coach.offered_skills(data["role"])
         return texts.skills_step(catalog, data, lang), keyboards.skills(catalog, lang, offered, data.get("have", []))
+    if state == Onboarding.stack.state:
+        role = catalog.role(data["role"])
+        return texts.stack_step(role.display(lang)), keyboards.stacks(catalog, role.id, data.get("stack"))
     if state == Onboarding.want.state:
         return texts.want_step(), keyboards.skip()
     if state == Onboarding.conflicts.state:
@@ -214,7 +218,26 @@ async def clear_skills(callback: CallbackQuery, state: FSMContext, coach: CoachS
 async def skills_done(callback: CallbackQuery, state: FSMContext, coach: CoachService, catalog: Catalog,
                       lang: str) -> None:  # fmt: skip
     await callback.answer()
-    await step(callback, state, Onboarding.want, catalog, coach, lang)
+    data = await state.get_data()
+    # The stack is read from the skills (Python + FastAPI: Python backend); asked only when they say nothing.
+    if catalog.role(data["role"]).stacks and coach.stack_for(data["role"], data.get("have", [])) is None:
+        await step(callback, state, Onboarding.stack, catalog, coach, lang)
+    else:
+        await step(callback, state, Onboarding.want, catalog, coach, lang, stack=None)
+
+
+async def choose_stack(
+    callback: CallbackQuery, callback_data: StackCb, state: FSMContext, student: Student, coach: CoachService,
+    catalog: Catalog, lang: str,
+) -> None:  # fmt: skip
+    data = await state.get_data()
+    role = catalog.role(data.get("role") or "")
+    if callback_data.stack != "auto" and role.stack(callback_data.stack) is None:
+        await callback.answer(texts.option_gone())
+        return
+    await callback.answer()
+    chosen = None if callback_data.stack == "auto" else callback_data.stack
+    await advance(callback, state, student, coach, catalog, lang, Onboarding.want, stack=chosen)
 
 
 async def type_skills(message: Message, state: FSMContext, coach: CoachService, catalog: Catalog,
@@ -289,6 +312,7 @@ _BACK = {
     Onboarding.level.state: Onboarding.role,
     Onboarding.city.state: Onboarding.level,
     Onboarding.skills.state: Onboarding.city,
+    Onboarding.stack.state: Onboarding.skills,
     Onboarding.want.state: Onboarding.skills,
 }
 
@@ -317,17 +341,21 @@ async def finish(target: Target, state: FSMContext, student: Student, coach: Coa
         city=data.get("city"),
         have=data.get("have", []),
         want=data.get("want", []),
+        stack=data.get("stack"),
     )
     student = saved.profile.student
     await show(target, texts.profile_saved(next_reminder_note(saved.reminder, student.timezone, lang)))
     roadmap = await coach.roadmap(saved.profile)
-    await send(target, coaching_texts.gap_report(catalog, saved.profile, roadmap.gap, lang),
+    await send(target, coaching_texts.gap_report(catalog, roadmap, lang),
                coaching_keyboards.after_gap())  # fmt: skip
 
 
 async def show_profile(target: Target, state: FSMContext, profile: Profile, catalog: Catalog, lang: str) -> None:
     await state.clear()
-    await show(target, coaching_texts.profile_summary(catalog, profile, lang), coaching_keyboards.profile_fields())
+    stacks = bool(catalog.role(profile.student.role_id or "").stacks)
+    await show(
+        target, coaching_texts.profile_summary(catalog, profile, lang), coaching_keyboards.profile_fields(stacks)
+    )
 
 
 async def profile_command(message: Message, state: FSMContext, student: Student, coach: CoachService,
@@ -342,6 +370,7 @@ async def profile_command(message: Message, state: FSMContext, student: Student,
 
 _EDIT_STEPS = {
     ProfileField.ROLE: Onboarding.role,
+    ProfileField.STACK: Onboarding.stack,
     ProfileField.LEVEL: Onboarding.level,
     ProfileField.CITY: Onboarding.city,
     ProfileField.SKILLS: Onboarding.skills,
@@ -358,10 +387,13 @@ async def edit_field(
         return
     await callback.answer()
     await state.clear()
+    target = _EDIT_STEPS[callback_data.field]
+    if target is Onboarding.stack and not catalog.role(profile.student.role_id or "").stacks:
+        target = Onboarding.skills  # a role without stacks: the stack is its skills
     await step(
-        callback, state, _EDIT_STEPS[callback_data.field], catalog, coach, lang,
-        mode="edit", role=profile.student.role_id, level=profile.student.level, city=profile.student.city,
-        have=sorted(profile.have), want=sorted(profile.want),
+        callback, state, target, catalog, coach, lang,
+        mode="edit", role=profile.student.role_id, stack=profile.student.stack, level=profile.student.level,
+        city=profile.student.city, have=sorted(profile.have), want=list(profile.want),
     )  # fmt: skip
 
 
@@ -378,6 +410,7 @@ def create_router() -> Router:
     router.callback_query.register(toggle_skill, SkillCb.filter(), Onboarding.skills)
     router.callback_query.register(clear_skills, StepCb.filter(F.action == StepAction.SKILLS_CLEAR), Onboarding.skills)
     router.callback_query.register(skills_done, StepCb.filter(F.action == StepAction.SKILLS_DONE), Onboarding.skills)
+    router.callback_query.register(choose_stack, StackCb.filter(), Onboarding.stack)
     router.message.register(type_skills, Onboarding.skills, F.text, ~F.text.startswith("/"))
     router.message.register(type_wanted, Onboarding.want, F.text, ~F.text.startswith("/"))
     router.callback_query.register(skip_want, StepCb.filter(F.action == StepAction.SKIP), Onboarding.want)

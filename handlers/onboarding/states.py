@@ -11,6 +11,7 @@ class Onboarding(StatesGroup):
     level = State()
     city = State()
     skills = State()
+    stack = State()
     want = State()
     conflicts = State()
 

@@ -56,6 +56,13 @@ def skills_step(catalog: Catalog, data: dict[str, Any], lang: str) -> str:
     return text
 
 
+def stack_step(role: str) -> str:
+    return _(
+        "<b>{role}</b> jobs split by the main technology. Which one is yours? Your gaps and your market will be "
+        "those of that stack; the others are shown separately."
+    ).format(role=html.quote(role))
+
+
 def want_step() -> str:
     return _(
         "<b>Step 5 of 5.</b> Anything you know you <b>lack</b> and want to learn? Type it like "

@@ -63,6 +63,9 @@ async def tick_on_reminder(callback: CallbackQuery, callback_data: RemItemCb, st
 
 async def snooze(callback: CallbackQuery, callback_data: SnoozeCb, student: Student, schedules: ScheduleService
                  ) -> None:  # fmt: skip
+    if student.role_id is None:  # an old reminder after /delete_me
+        await callback.answer(texts.no_profile(), show_alert=True)
+        return
     until = await schedules.snooze(student, datetime.now(UTC), callback_data.hours)
     if until is None:
         await callback.answer(texts.reminders_paused())

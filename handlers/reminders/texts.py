@@ -28,9 +28,15 @@ def reminder(catalog: Catalog, roadmap: Roadmap, shown: Sequence[Item], lang: st
     if progress.streak_weeks:
         status += " · 🔥 " + _("streak: {n} wk").format(n=progress.streak_weeks)
     lines = [opener, status, ""]
+    planned = {p.skill_id for p in roadmap.plan.skills}
     for number, item in enumerate(shown, 1):
         skill = catalog.skill(item.skill_id)
-        action = skill.actions[item.action_no].get(lang) if item.action_no < len(skill.actions) else "—"
+        if item.action_no >= len(skill.actions):
+            action = "—"
+        elif skill.id in planned:
+            action = roadmap.plan.wording(catalog, skill.id, item.action_no).get(lang)
+        else:
+            action = skill.actions[item.action_no].get(lang)
         lines.append(f"{_MARKS[item.state]} {number}. <b>{html.quote(skill.display(lang))}</b>: {html.quote(action)}")
     return "\n".join(lines)
 
@@ -56,3 +62,7 @@ def snoozed(time: str) -> str:
 
 def reminders_paused() -> str:
     return _("Reminders are paused — turn them on in /settings.")
+
+
+def no_profile() -> str:
+    return _("You have no profile and no reminders any more. Send /start to make a new one.")

@@ -40,6 +40,10 @@ def settings(reminder: Reminder, lang: str) -> InlineKeyboardMarkup:
     )  # fmt: skip
 
 
+def languages_only(lang: str) -> InlineKeyboardMarkup:
+    return rows([button(("✅ " if code == lang else "") + label, LangCb(lang=code)) for code, label in LANGUAGE_LABELS])
+
+
 def days(lang: str) -> InlineKeyboardMarkup:
     buttons = [button(day_name(d, lang), RemDayCb(day=d)) for d in range(7)]
     return rows(buttons[:4], buttons[4:], [button(_("◀ Back"), SettingsCb(action=SettingsAction.BACK))])

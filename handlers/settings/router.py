@@ -24,9 +24,21 @@ from services.students import StudentService
 async def show_settings(
     target: Target, student: Student, schedules: ScheduleService, lang: str, note: str = ""
 ) -> None:
+    if student.role_id is None:  # no roadmap, no reminders (nothing is created for someone who has no profile)
+        text = texts.settings_without_profile(student, lang)
+        await show(target, (note + "\n\n" if note else "") + text, keyboards.languages_only(lang))
+        return
     reminder = await schedules.current(student, datetime.now(UTC))
     text = texts.settings_text(reminder, student, lang)
     await show(target, (note + "\n\n" if note else "") + text, keyboards.settings(reminder, lang))
+
+
+async def _needs_profile(callback: CallbackQuery, student: Student) -> bool:
+    """Reminder buttons of a student who has no profile (an old message after /delete_me): ask for /start."""
+    if student.role_id is not None:
+        return False
+    await callback.answer(texts.reminders_need_a_profile(), show_alert=True)
+    return True
 
 
 async def settings_command(message: Message, state: FSMContext, student: Student, schedules: ScheduleService,
@@ -37,6 +49,8 @@ async def settings_command(message: Message, state: FSMContext, student: Student
 
 async def settings_action(callback: CallbackQuery, callback_data: SettingsCb, state: FSMContext, student: Student,
                           schedules: ScheduleService, lang: str) -> None:  # fmt: skip
+    if await _needs_profile(callback, student):
+        return
     await callback.answer()
     action = callback_data.action
     if action is SettingsAction.TIME:
@@ -53,13 +67,17 @@ async def settings_action(callback: CallbackQuery, callback_data: SettingsCb, st
         await show_settings(callback, student, schedules, lang)
 
 
-async def choose_day(callback: CallbackQuery, callback_data: RemDayCb, lang: str) -> None:
+async def choose_day(callback: CallbackQuery, callback_data: RemDayCb, student: Student, lang: str) -> None:
+    if await _needs_profile(callback, student):
+        return
     await callback.answer()
     await show(callback, texts.which_hour(texts.day_name(callback_data.day, lang)), keyboards.hours(callback_data.day))
 
 
 async def choose_hour(callback: CallbackQuery, callback_data: RemHourCb, student: Student, schedules: ScheduleService,
                       lang: str) -> None:  # fmt: skip
+    if await _needs_profile(callback, student):
+        return
     await callback.answer()
     reminder = await schedules.set_slot(student, datetime.now(UTC), callback_data.day, callback_data.hour)
     await show_settings(callback, student, schedules, lang, "✔ " + texts.slot_text(reminder, student.timezone, lang))
@@ -74,6 +92,8 @@ async def choose_zone(callback: CallbackQuery, callback_data: ZoneCb, state: FSM
                       schedules: ScheduleService, lang: str) -> None:  # fmt: skip
     if callback_data.index >= len(keyboards.ZONES):
         await callback.answer(texts.option_gone())
+        return
+    if await _needs_profile(callback, student):
         return
     await callback.answer()
     await state.clear()

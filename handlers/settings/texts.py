@@ -58,6 +58,20 @@ def settings_text(reminder: Reminder, student: Student, lang: str) -> str:
     )
 
 
+def settings_without_profile(student: Student, lang: str) -> str:
+    return "\n".join(
+        [
+            _("<b>Settings</b>"),
+            _("Language: {language}").format(language="English" if lang == "en" else "Русский"),
+            _("Weekly reminders start once you have a roadmap: send /start."),
+        ]
+    )
+
+
+def reminders_need_a_profile() -> str:
+    return _("You have no profile and no reminders any more. Send /start to make a new one.")
+
+
 def which_day() -> str:
     return _("Which day should the weekly reminder come?")
 

@@ -46,7 +46,7 @@ async def api() -> AsyncIterator[FakeBotApiServer]:
 
 
 @pytest.fixture
-def start_bot(api: FakeBotApiServer, tmp_path: Path):
+async def start_bot(api: FakeBotApiServer, tmp_path: Path):
     """Start `python -m bot` as a subprocess pointed at the fake server; every process is stopped after."""
     processes: list[BotProcess] = []
 
@@ -71,6 +71,25 @@ def start_bot(api: FakeBotApiServer, tmp_path: Path):
         return bot
 
     yield start
-    for bot in processes:
+    for bot in processes:  # whatever the test did, no process outlives it (nor warns about it later)
         if bot.process.returncode is None:
             bot.process.kill()
+        await bot.process.wait()
+
+
+async def wait_until_healthy(base: str, timeout: float = 30.0) -> None:
+    """Wait for GET /healthz to answer 200: the bot is up, registered and its database answers."""
+    import aiohttp
+
+    deadline = asyncio.get_running_loop().time() + timeout
+    async with aiohttp.ClientSession() as http:
+        while True:
+            try:
+                async with http.get(f"{base}/healthz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"{base}/healthz did not answer 200 in {timeout} s")
+            await asyncio.sleep(0.05)

@@ -35,6 +35,26 @@ async def test_the_bot_greets_in_the_users_language_and_stops_cleanly(api, start
     assert "Traceback" not in log
 
 
+async def test_polling_mode_serves_healthz_and_metrics(api, start_bot):
+    import aiohttp
+
+    from tests.e2e.conftest import wait_until_healthy
+    from tests.e2e.test_webhook import free_port
+
+    port = free_port()
+    bot = await start_bot(HEALTH_PORT=str(port))
+    base = f"http://127.0.0.1:{port}"
+    await wait_until_healthy(base)
+    api.push_text(990, "/start")
+    await api.wait_for(lambda: api.sent_to(990))
+    async with aiohttp.ClientSession() as http, http.get(f"{base}/metrics") as response:
+        metrics = await response.text()
+    assert 'coach_updates_total{type="message"} 1.0' in metrics
+    assert "process_resident_memory_bytes" in metrics and "python_info" in metrics
+    assert "coach_reminders_failed_total" in metrics
+    assert await bot.stop() == 0
+
+
 async def test_the_database_is_created_and_migrated_on_start(api, start_bot, tmp_path):
     bot = await start_bot()
     await api.wait_for(lambda: any(method == "getUpdates" for method, _ in api.calls))

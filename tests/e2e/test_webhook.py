@@ -7,7 +7,7 @@ import socket
 import aiohttp
 import pytest
 
-from tests.e2e.conftest import TOKEN
+from tests.e2e.conftest import TOKEN, wait_until_healthy
 
 pytestmark = pytest.mark.e2e
 SECRET = "e2e-webhook-secret-0123456789"
@@ -28,7 +28,7 @@ async def test_webhook_mode(api, start_bot):
         WEBHOOK_SECRET=SECRET,
     )
     base = f"http://127.0.0.1:{port}"
-    await api.wait_for(lambda: api.webhook is not None)
+    await wait_until_healthy(base)  # ready: listening, and the webhook registered
     assert api.webhook["url"] == "https://coach.example.kz/telegram/webhook"
     assert api.webhook["secret_token"] == SECRET
     assert {"message", "callback_query"} <= set(api.webhook["allowed_updates"])
