@@ -163,6 +163,7 @@ class SkillParser:
             if stemmed := stems(key):
                 by_stems[stemmed] = sid if by_stems.get(stemmed, sid) == sid else None
         self._by_stems = {key: sid for key, sid in by_stems.items() if sid}
+        self._prefixes = {key[:n] for key in self._by_stems for n in range(1, len(key) + 1)}
         self._longest = max(len(key) for key in self._by_stems)
         # One-word names as the catalog writes them: an everyday word counts in prose only written so.
         self._written: dict[str, set[str]] = {}
@@ -203,15 +204,23 @@ class SkillParser:
             return ()
         found: dict[str, None] = {}
         tokens = words(text[:MAX_TEXT_CHARS])
+        stems = [word.stem for word in tokens]
+        # A comma, bracket or new line before a word: it cannot continue the name before it.
+        breaks = [bool(set(word.before) - _JOINERS) for word in tokens]
         russian = any(is_cyrillic(word.key) and len(word.key) > 3 for word in tokens)
         position = 0
         while position < len(tokens):
-            for size in range(min(self._longest, len(tokens) - position), 0, -1):
-                span = tokens[position : position + size]
-                if any(set(word.before) - _JOINERS for word in span[1:]):
-                    continue  # a comma, bracket or new line inside: two things, not one name
-                sid = self._by_stems.get(tuple(word.stem for word in span))
-                if sid and self._counts_in_prose(sid, span, tokens, position, russian=russian):
+            candidates: list[tuple[int, str]] = []
+            size = 1
+            while position + size <= len(tokens) and (size == 1 or not breaks[position + size - 1]):
+                key = tuple(stems[position : position + size])
+                if key not in self._prefixes:
+                    break
+                if sid := self._by_stems.get(key):
+                    candidates.append((size, sid))
+                size += 1
+            for size, sid in reversed(candidates):  # the longest name that counts
+                if self._counts_in_prose(sid, tokens[position : position + size], tokens, position, russian=russian):
                     found[sid] = None
                     position += size
                     break

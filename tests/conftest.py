@@ -110,3 +110,11 @@ def dana(dispatcher_env) -> ChatClient:
     """A student whose Telegram speaks Russian."""
     dp, bot, telegram = dispatcher_env
     return ChatClient(dp, bot, telegram, user_id=2002, language_code="ru", first_name="Дана")
+
+
+@pytest.fixture(scope="session")
+def pending_catalog() -> Catalog:
+    """The catalog with placeholder profiles of the roles another branch adds (tests/fixtures/catalog)."""
+    from bench.evaluation import catalog_with_pending_roles
+
+    return catalog_with_pending_roles()
