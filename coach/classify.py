@@ -94,7 +94,7 @@ def _index(catalog: Catalog) -> _Index:
             index.level_words[tuple(w.stem for w in words(phrase))] = str(level)
     for group in rules.skip:
         for phrase in group.words:
-            index.add(phrase, _Entry("skip", group.reason))
+            index.add(phrase, _Entry("skip", group.reason, "in_brackets" if group.in_brackets else None))
     for phrase in rules.context:
         index.add(phrase, _Entry("context", ""))
     for role in rules.role:
@@ -237,10 +237,12 @@ def _role(
     catalog: Catalog, index: _Index, read: _Title, skills: list[str], hh: list[str], text: str
 ) -> tuple[str | None, str]:
     explicit = [e.value for e in read.entries("role", secondary=False)]
+    named = explicit or read.entries("family", secondary=False) or read.entries("tech", secondary=False)
     skip = read.entries("skip", secondary=False)
-    if not explicit:  # words in brackets describe the job only when the title outside them does not name it
-        skip += [e for m in read.matches if m.secondary and not _after_context(read, m) for e in m.entries
-                 if e.kind == "skip"]  # fmt: skip
+    # In brackets a word describes the project, unless the title outside them names no job, or the word is
+    # what the job works on ("(буровой инструмент)"); after a context word it describes the employer.
+    skip += [e for m in read.matches if m.secondary and not _after_context(read, m) for e in m.entries
+             if e.kind == "skip" and (not named or e.extra)]  # fmt: skip
     if skip:
         return None, skip[0].value
     hh_role = next((index.hh_roles[n] for n in hh if n in index.hh_roles), None)

@@ -45,6 +45,7 @@ def role(catalog, title: str, skills=(), **kw) -> str | None:
         ("Тестировщик мобильных приложений", ("qa", None)),
         ("QA инженер (mobile)", ("qa", None)),
         ("DevOps инженер (Мобильный оператор)", ("devops", None)),
+        ("Python-разработчик (стартап в строительстве)", ("backend", "python")),  # brackets: the employer
         ("DevOps-инженер (Linux)", ("devops", None)),
         ("SRE-инженер", ("sre", None)),
         ("Data Engineer", ("data_engineer", None)),
@@ -67,6 +68,8 @@ def test_developer_and_it_titles(catalog, title, expected):
     "title",
     [
         "Инженер по тестированию бурового инструмента",
+        "Инженер по тестированию (буровой инструмент)",  # what the job works on counts in brackets too
+        "Программист (ЧПУ)",
         "Инженер-программист станков с ЧПУ",
         "Программист микроконтроллеров (embedded)",
         "Инженер-программист АСУ ТП",

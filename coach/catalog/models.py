@@ -260,6 +260,9 @@ class FamilyRules(Frozen):
 class SkipRules(Frozen):
     reason: NonEmpty  # reported at import: "management", "sales", ...
     words: tuple[NonEmpty, ...] = Field(min_length=1)
+    # In brackets a word describes the project unless the title outside them names no role; words of the
+    # job's object itself ("Инженер по тестированию (буровой инструмент)") count there all the same.
+    in_brackets: bool = False
 
 
 class LevelRules(Frozen):
