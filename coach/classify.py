@@ -94,7 +94,7 @@ def _index(catalog: Catalog) -> _Index:
             index.level_words[tuple(w.stem for w in words(phrase))] = str(level)
     for group in rules.skip:
         for phrase in group.words:
-            index.add(phrase, _Entry("skip", group.reason, "in_brackets" if group.in_brackets else None))
+            index.add(phrase, _Entry("skip", group.reason, str(group.scope)))
     for phrase in rules.context:
         index.add(phrase, _Entry("context", ""))
     for role in rules.role:
@@ -237,14 +237,9 @@ def _role(
     catalog: Catalog, index: _Index, read: _Title, skills: list[str], hh: list[str], text: str
 ) -> tuple[str | None, str]:
     explicit = [e.value for e in read.entries("role", secondary=False)]
-    named = explicit or read.entries("family", secondary=False) or read.entries("tech", secondary=False)
-    skip = read.entries("skip", secondary=False)
-    # In brackets a word describes the project, unless the title outside them names no job, or the word is
-    # what the job works on ("(буровой инструмент)"); after a context word it describes the employer.
-    skip += [e for m in read.matches if m.secondary and not _after_context(read, m) for e in m.entries
-             if e.kind == "skip" and (not named or e.extra)]  # fmt: skip
-    if skip:
-        return None, skip[0].value
+    named = bool(explicit or read.entries("family", secondary=False) or read.entries("tech", secondary=False))
+    if reason := _skip_reason(read, named=named, named_anywhere=named or bool(read.entries("role"))):
+        return None, reason
     hh_role = next((index.hh_roles[n] for n in hh if n in index.hh_roles), None)
     if explicit:
         return (hh_role if hh_role in explicit else explicit[0]), ""
@@ -265,6 +260,23 @@ def _role(
     if family_id := next((index.hh_families[n] for n in hh if n in index.hh_families), None):
         return _resolve_family(catalog, index, index.families[family_id], read, skills, None, text, has_head=False)
     return None, "the title names no role we coach for"
+
+
+def _skip_reason(read: _Title, *, named: bool, named_anywhere: bool) -> str | None:
+    """Why the title is no job we coach for, if it says so (classify.toml, [[skip]] and its scopes)."""
+    for match in read.matches:
+        if match.secondary and _after_context(read, match):
+            continue  # the employer's description: "... в команду строительной компании"
+        for entry in match.entries:
+            if entry.kind != "skip":
+                continue
+            if entry.extra == "object":
+                return entry.value
+            if entry.extra == "field" and not named_anywhere:
+                return entry.value
+            if entry.extra == "job" and (not match.secondary or not named):
+                return entry.value
+    return None
 
 
 def _after_context(read: _Title, match: _Match) -> bool:

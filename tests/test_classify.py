@@ -46,6 +46,7 @@ def role(catalog, title: str, skills=(), **kw) -> str | None:
         ("QA инженер (mobile)", ("qa", None)),
         ("DevOps инженер (Мобильный оператор)", ("devops", None)),
         ("Python-разработчик (стартап в строительстве)", ("backend", "python")),  # brackets: the employer
+        ("Frontend-разработчик в строительную компанию", ("frontend", None)),  # the employer's field
         ("DevOps-инженер (Linux)", ("devops", None)),
         ("SRE-инженер", ("sre", None)),
         ("Data Engineer", ("data_engineer", None)),
@@ -84,6 +85,7 @@ def test_developer_and_it_titles(catalog, title, expected):
         "Преподаватель Python в онлайн-школу",
         "Специалист по пожарной безопасности",
         "Технический писатель",
+        "Инженер-электрик",
         "Бухгалтер со знанием 1С",
         "Повар",
     ],

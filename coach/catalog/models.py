@@ -257,12 +257,21 @@ class FamilyRules(Frozen):
     default: SlugId | None = None  # role when the title has the head word and nothing else tells
 
 
+class SkipScope(StrEnum):
+    # The job itself ("Менеджер по продажам", "Технический директор"): outside brackets, and in brackets when
+    # the title outside them names no job.
+    JOB = "job"
+    # What the job works on ("бурового инструмента", "станков с ЧПУ"): anywhere but the employer's description.
+    OBJECT = "object"
+    # The employer's field ("строительство"): only when the title names no IT job at all
+    # ("1С-программист в строительную компанию" stays a 1C job).
+    FIELD = "field"
+
+
 class SkipRules(Frozen):
-    reason: NonEmpty  # reported at import: "management", "sales", ...
+    reason: NonEmpty  # reported at import: "a management position", "sales", ...
     words: tuple[NonEmpty, ...] = Field(min_length=1)
-    # In brackets a word describes the project unless the title outside them names no role; words of the
-    # job's object itself ("Инженер по тестированию (буровой инструмент)") count there all the same.
-    in_brackets: bool = False
+    scope: SkipScope = SkipScope.JOB
 
 
 class LevelRules(Frozen):
