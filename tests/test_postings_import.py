@@ -219,8 +219,10 @@ def test_non_it_jobs_with_it_looking_words_are_skipped_with_a_reason(catalog, pa
     assert "management" in skipped[13]
     assert "not software" in skipped[14]
     # Roles another branch adds to the catalog are not filed until they exist, and say so.
-    assert "'sysadmin' is not in the catalog yet" in skipped[21]
-    assert {d.source_id[-2:] for d in drafts} == {n for n, (role, _, _) in KZ_EXPECTED.items() if role}
+    if "sysadmin" not in catalog.roles:
+        assert "'sysadmin' is not in the catalog yet" in skipped[21]
+    assert {d.source_id[-2:] for d in drafts} >= {n for n, (role, _, _) in KZ_EXPECTED.items() if role}
+    assert not {d.source_id[-2:] for d in drafts} & {n for n, (role, _, _) in KZ_EXPECTED.items() if not role}
 
 
 def test_with_the_extended_catalog_the_new_roles_are_filed(pending_catalog):
