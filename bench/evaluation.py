@@ -13,13 +13,16 @@ the CSV row: title, key skills, ``professional_roles`` (the row's specialization
 * **Skill tokens** — each `key_skills` token of the IT rows is imported alone; its label names the concept
   (or ``-``: not a skill we coach), which ``catalog.lookup`` turns into a catalog skill. Recall is over the
   concepts the catalog has; precision over the skills the import recognised. A recognised skill is correct
-  only when it is the label's skill: another member of the same alternative group (Kafka for RabbitMQ) is
-  wrong, because the posting would name a tool it does not ask for. The same figures with group members
+  when it is the label's skill, or a specialisation of it — the label's skill is among its hard
+  prerequisites (a 1C configuration for "1С", network equipment for "Computer networks": a finer catalog
+  names the same thing more precisely). Another member of the same alternative group (Kafka for RabbitMQ)
+  is wrong, because the posting would name a tool it does not ask for; the same figures with group members
   counted as one ("by group") are shown beside, as gaps and demand count them.
 * **Role** — the label is a role id or ``skip`` (not an IT job we coach for); a role the catalog does not
   have yet (``pending``) can only be missed, and the accuracy on the other rows is shown beside. IT vs
   non-IT: kept non-IT postings and skipped IT ones.
-* **Stack** — on the rows whose role was found and has stacks: the stack (or none) equals the label.
+* **Stack** — on the rows whose role was found and is one whose stacks were labelled (backend, frontend,
+  mobile, game_dev: ``STACK_LABELLED``): the stack (or none) equals the label.
 * **Level** — on the IT rows with a level label.
 
 The figures are measured twice: on the catalog as it is, where the seven roles another branch adds
@@ -61,6 +64,9 @@ EXPERIENCE = {
     "Более 6 лет": "moreThan6",
 }
 SPLITS = ("all", "dev", "holdout")
+# Roles whose stacks the labels give (the roles that had stacks when they were written); a role that gains
+# stacks later (infosec, product_manager on the catalog branch) needs its rows labelled before it counts.
+STACK_LABELLED = frozenset({"backend", "frontend", "mobile", "game_dev"})
 
 
 def split_of(vacancy_id: str) -> str:
@@ -228,7 +234,7 @@ def evaluate(data: Path, catalog: Catalog | None = None, errors: str | None = No
                 c.non_it_skipped += got_role is None
             if got_role != want_role:
                 c.confusions[(label.role, got_role or "skip")] += 1
-            if is_it and got_role == want_role and catalog.roles[got_role].stacks:
+            if is_it and got_role == want_role and got_role in STACK_LABELLED and catalog.roles[got_role].stacks:
                 c.stack_rows += 1
                 c.stack_ok += got_stack == label.stack
             if is_it and label.level:
@@ -237,7 +243,7 @@ def evaluate(data: Path, catalog: Catalog | None = None, errors: str | None = No
         if got_role != want_role:
             show(vacancy_id, f"role  {vacancy_id}: {row['name']!r} [{row['specialization_id']}] -> "
                              f"{got_role or 'skip'}, label {label.role}")  # fmt: skip
-        elif is_it and got_role and catalog.roles[got_role].stacks and got_stack != label.stack:
+        elif is_it and got_role in STACK_LABELLED and catalog.roles[got_role].stacks and got_stack != label.stack:
             show(vacancy_id, f"stack {vacancy_id}: {row['name']!r} -> {got_stack}, label {label.stack}")
         if is_it and label.level and draft.level != label.level:
             show(vacancy_id, f"level {vacancy_id}: {row['name']!r} ({row['experience']}) -> {draft.level}, "
@@ -252,15 +258,18 @@ def evaluate(data: Path, catalog: Catalog | None = None, errors: str | None = No
         got = set(postings.from_hh(item, catalog, parser).skills)
         names = [c for c in concept.split("|") if c and c != "-"]
         want = {skill.id for name in names if (skill := catalog.lookup(name))}
+        # What each recognised skill stands for: itself and what it is built on (its hard prerequisites).
+        meant = {sid: set(catalog.prerequisites_first([sid])) for sid in got}
+        covered = set().union(*meant.values()) if meant else set()
         want_groups = {catalog.ref_of(sid) for sid in want}
         got_groups = {catalog.ref_of(sid) for sid in got}
         for c in both(vacancy_id):
             c.tokens += 1
             c.concepts += len(want)
-            c.found += len(want & got)
+            c.found += len(want & covered)
             c.found_group += len(want_groups & got_groups)
             c.recognised += len(got)
-            c.correct += len(got & want)
+            c.correct += sum(bool(meant[sid] & want) for sid in got)
             c.correct_group += sum(catalog.ref_of(sid) in want_groups for sid in got)
             if not names:
                 c.dash_tokens += 1

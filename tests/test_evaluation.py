@@ -3,6 +3,9 @@
 Skipped when the data folder is absent: a user's clone has no ../shared. The floors are the levels the import
 reached when the classifier and the prose reader were written (bench/results/evaluation.json), rounded down
 to the hundredth, and 0.98 where it reached 1.0: a change that reads real postings worse fails here.
+
+When the catalog branch with the seven new roles is merged, re-run `python -m bench.evaluation` and set the
+floors anew: "catalog roles only" then covers 21 roles, and new skills change what some tokens are read as.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ FLOORS = {
     "non-IT precision (kept IT / kept)": 0.99,
     "stack accuracy (role right)": 0.98,
     "level accuracy": 0.98,
-    "skill recall": 0.95,
+    "skill recall": 0.94,
     "skill precision": 0.98,
 }
 # With placeholder profiles of those roles (tests/fixtures/catalog/pending_roles.toml).
