@@ -353,9 +353,10 @@ def _stack(catalog: Catalog, index: _Index, read: _Title, role_id: str, skills: 
     role = catalog.roles.get(role_id)
     if role is None or not role.stacks:
         return None
-    for entry in read.entries("tech"):
-        if entry.value == role_id:
-            return entry.extra  # the title's technology; not one of the stacks ("Программист С++"): none of them
+    for match in read.matches:
+        techs = [e for e in match.entries if e.kind == "tech" and e.value == role_id]
+        if techs:  # the title's first technology of the role; one that is no stack ("Программист С++"): none
+            return next((e.extra for e in techs if e.extra), None)
     counts: dict[str, int] = {}
     for sid in skills:
         for marked_role, stack in index.markers.get(sid, ()):

@@ -171,6 +171,7 @@ def test_roles_the_catalog_does_not_have_yet_are_not_filed(catalog, pending_cata
         ("Разработчик 1С", "onec"),
         ("Unity-разработчик", "game_dev"),
         ("Product manager", "product_manager"),
+        ("Unreal Engine developer", "game_dev"),
         ("Руководитель IT-проектов", "product_manager"),
     ]:
         today = classify_posting(catalog, title, ())
@@ -179,6 +180,12 @@ def test_roles_the_catalog_does_not_have_yet_are_not_filed(catalog, pending_cata
         else:
             assert today.role_id is None and "not in the catalog yet" in (today.reason or ""), title
         assert role(pending_catalog, title) == expected, title
+
+
+def test_a_stack_word_of_a_role_gives_both_role_and_stack(pending_catalog):
+    unity = classify_posting(pending_catalog, "Unity-разработчик", ())
+    assert (unity.role_id, unity.stack) == ("game_dev", "unity")
+    assert classify_posting(pending_catalog, "Разработчик игр (UE5)", ()).stack == "unreal"
 
 
 def test_families_need_evidence_to_be_it_jobs(pending_catalog):
