@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import os
 
-from bench import footprint, imports, market, reminders, scaleout, updates
+from bench import evaluation, footprint, imports, market, reminders, scaleout, updates
 
 
 def main() -> None:
+    # Reading real postings: skills, roles, stacks, levels against hand labels (one line when ../shared is
+    # absent).
+    evaluation.main([])
     # Update handling: the real dispatcher against a bare aiogram echo, same number of updates; again on
     # PostgreSQL when a server is given.
     asyncio.run(updates.run(students=200))

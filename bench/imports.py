@@ -32,7 +32,7 @@ TITLES = {
     "sre": (3, ["SRE инженер", "Site Reliability Engineer"]),
     "qa": (12, ["QA Engineer", "Тестировщик", "Инженер по автотестам"]),
     "data_engineer": (5, ["Data Engineer", "ETL разработчик"]),
-    "data_scientist": (5, ["Data Scientist", "Аналитик данных"]),
+    "data_scientist": (5, ["Data Scientist", "Дата-сайентист"]),
     "ml_engineer": (4, ["ML Engineer", "Инженер машинного обучения"]),
     "dba": (3, ["Администратор баз данных", "DBA PostgreSQL"]),
     "uiux": (4, ["UI/UX дизайнер", "Product Designer"]),

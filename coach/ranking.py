@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from coach.catalog import Catalog, Category
+from coach.classify import stack_of
 from coach.market import MarketSnapshot
 from coach.progress import History
-from coach.text import normalize
 
 SURPRISES = 5  # at most this many surprises
 SURPRISE_MIN_SHARE = 0.05  # a skill in fewer of the postings than this is noise, not a surprise
@@ -143,24 +143,11 @@ def student_stack(catalog: Catalog, role_id: str, have: Iterable[str], want: Ite
 
 
 def posting_stack(catalog: Catalog, role_id: str | None, skills: Collection[str], title: str = "") -> str | None:
-    """The stack a posting of `role_id` belongs to, for the import: the one its title names ("Java
-    Developer", "Разработчик Go") when it names exactly one, else the one with most markers among its skills
-    when that is unique, else None (stack-neutral: it counts in every stack's market)."""
-    role = catalog.roles.get(role_id or "")
-    if role is None or not role.stacks:
+    """The stack a posting of `role_id` belongs to — the import's rule (`coach.classify.stack_of`): the one its
+    title names first, else the one most of its skills mark; None (stack-neutral) when nothing decides."""
+    if role_id is None or role_id not in catalog.roles:
         return None
-    named: set[str] = set()
-    words = [normalize(w) for w in _TITLE_WORDS.findall(title)]
-    for size in (2, 1):
-        for start in range(len(words) - size + 1):
-            hit = catalog.aliases.get(" ".join(words[start : start + size]))
-            if hit:
-                named.add(hit)
-    in_title = {s.id for s in role.stacks if named & set(s.markers) or normalize(s.name) in words}
-    if len(in_title) == 1:
-        return in_title.pop()
-    asked = set(skills)
-    return _best({s.id: len(asked & set(s.markers)) for s in role.stacks})
+    return stack_of(catalog, role_id, title, list(skills))
 
 
 def _ref(catalog: Catalog, item: str) -> str:

@@ -1,16 +1,32 @@
 """Free text → canonical skills: "Basic Python, PosgreSQL, Go/Python, Django (DRF)" → python, postgresql, go, ...
 
-How a piece of text is read, in order (the first step that understands it wins):
+Two readers share the catalog's aliases:
+
+* ``SkillParser.parse`` reads what students type and what employers put in key skills: short lists, with typos.
+* ``SkillParser.find_in_text`` reads prose — a vacancy's requirements, duties and description, Russian or
+  English — strictly: a skill is found only where the text names it by an alias, word for word, Russian
+  words compared by their stems ("сетевых протоколов" names "Сетевые протоколы"). No typo is forgiven and no
+  word is split into parts, and words that are everyday language in a sentence do not count on their own
+  (below).
+
+How ``parse`` reads a piece of text, in order (the first step that understands it wins):
 
 1. Lists are split on strong separators: new lines, ``, ; |`` and bullets; "(...)" is read as a list of its own
    ("Django (DRF)" → "Django" + "DRF").
-2. The whole piece is looked up as an alias ("CI/CD", "Docker Compose", "Английский язык").
+2. The whole piece is looked up as an alias ("CI/CD", "Docker Compose", "Английский язык"), then by the stems
+   of its words ("Работа с базами данных" → "Базы данных"), then without a version ("PHP8" → PHP).
 3. The same without filler ("basic", "understanding of", "основы", "знание", "опыт работы с", "B2").
 4. Compounds are split ("Go/Python", "Docker & Docker Compose", "JS/TS", "Django и Flask") and each part read
    again from step 2.
 5. A typo is forgiven ("PosgreSQL" → PostgreSQL) only within a small edit distance that grows with the
-   word's length, and only when one skill is the clear nearest — "reach" does not become React.
-6. Known skills inside a longer phrase are found ("SQL queries" → SQL, "Pipelines in GitHub Actions").
+   word's length, and only when one skill is the clear nearest — "reach" does not become React. A typo is a
+   slip inside one word: the words around it, and its first letter, are as written, so another word is never
+   "corrected" into a skill ("AI-инструменты" is not "BI-инструменты", "query" is not jQuery,
+   "Администрирование ОС" is not "Администрирование БД"); a Russian word forgives one letter only, because
+   two letters off is another Russian word ("Визуализация" is not "Виртуализация").
+6. Known skills inside a longer phrase are found ("SQL queries" → SQL, "Pipelines in GitHub Actions"), but a
+   single Russian word of the fundamentals, practices or soft skills is an ordinary word there ("Мотивация
+   персонала" is not self-motivation, "Антивирусная защита сети" is not computer networks).
 
 What is left is reported as not understood, in the user's own spelling. Parsing never raises.
 """
@@ -23,10 +39,11 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel
 
-from coach.catalog import Catalog
-from coach.text import normalize
+from coach.catalog import Catalog, Category
+from coach.text import Word, is_cyrillic, normalize, stems, words
 
 MAX_INPUT_CHARS = 4_000  # a pasted CV is longer than any skill list; the tail is not worth the CPU
+MAX_TEXT_CHARS = 20_000  # a vacancy's description; longer ones are cut
 MAX_UNKNOWN = 20
 MAX_FRAGMENT_CHARS = 60
 
@@ -36,6 +53,16 @@ _COMPOUND_SEPARATORS = re.compile(
     r"\s*[/\\&:]\s*|\s+\+\s+|\s+[-–—]\s+|\s+(?:and|or|with|plus|и|или|а также|с|со)\s+", re.IGNORECASE
 )
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?\+?$")
+# A name with a version stuck to it or after it: "PHP8", "Python 3.12", "C++17", "Angular 2", "Vue3".
+_VERSIONED = re.compile(r"^(.*?[a-zа-я#+])\s?v?\d+(?:\.\d+)*\+?$")
+# Categories whose skills are ideas and habits rather than named tools: one such word said inside a sentence
+# is the word, not the skill ("сети", "документация", "ответственность").
+CONCEPT_CATEGORIES = frozenset({Category.FUNDAMENTALS, Category.PRACTICE, Category.SOFT})
+# Soft skills a description names plainly enough to read from prose: languages ("английский язык B2"). The
+# others ("ответственность", "работа в команде", "решение задач") are words every description uses.
+PROSE_SOFT_SKILLS = frozenset({"english", "kazakh"})
+# Between the words of one name in prose: nothing, a space, a hyphen, a slash or a dot ("CI/CD", "ASP.NET").
+_JOINERS = frozenset(" -/.\u00a0\t")
 
 # Words that qualify a skill without naming one. Only dropped when the whole piece did not match as written,
 # so aliases that contain them ("Separation of concerns") still match.
@@ -103,6 +130,26 @@ def _is_slip(query: str, candidate: str) -> bool:
     return Indel.distance(query, candidate) <= 1 or sorted(query) == sorted(candidate)
 
 
+_WORD_BREAKS = re.compile(r"[\s\-/]+")
+
+
+def _is_typo_of(query: str, alias: str) -> bool:
+    """A typo changes letters inside one word; the other words, and the word's first letter, stay as written.
+    A Russian word forgives one letter: two letters off is usually another word of the language."""
+    written, meant = _WORD_BREAKS.split(query), _WORD_BREAKS.split(alias)
+    if len(written) != len(meant):
+        return False
+    changed = [(w, m) for w, m in zip(written, meant, strict=True) if w != m]
+    if len(changed) != 1:
+        return False
+    word, target = changed[0]
+    if len(word) < 5 or word[0] != target[0]:
+        return False
+    if is_cyrillic(word) and OSA.distance(word, target) > 1:
+        return False
+    return _is_slip(word, target)
+
+
 class SkillParser:
     def __init__(self, catalog: Catalog) -> None:
         self._catalog = catalog
@@ -110,6 +157,21 @@ class SkillParser:
         # Fuzzy matching only against names long enough that a near miss is informative.
         self._fuzzy_keys = [key for key in self._aliases if len(key) >= 5]
         self._max_words = max(len(key.split()) for key in self._aliases)
+        # The same aliases by the stems of their words; a key two skills share is ambiguous and left out.
+        by_stems: dict[tuple[str, ...], str | None] = {}
+        for key, sid in self._aliases.items():
+            if stemmed := stems(key):
+                by_stems[stemmed] = sid if by_stems.get(stemmed, sid) == sid else None
+        self._by_stems = {key: sid for key, sid in by_stems.items() if sid}
+        self._prefixes = {key[:n] for key in self._by_stems for n in range(1, len(key) + 1)}
+        self._longest = max(len(key) for key in self._by_stems)
+        # One-word names as the catalog writes them: an everyday word counts in prose only written so.
+        self._written: dict[str, set[str]] = {}
+        for skill in catalog.skills.values():
+            for name in (skill.name, *skill.aliases):
+                if len(found := words(name)) == 1:
+                    self._written.setdefault(skill.id, set()).add(found[0].written)
+        self._prose_soft = PROSE_SOFT_SKILLS & catalog.skills.keys()
 
     def parse(self, text: str) -> ParseResult:
         recognized: dict[str, None] = {}
@@ -123,6 +185,70 @@ class SkillParser:
                 if len(unknown) < MAX_UNKNOWN:
                     unknown[fragment] = None
         return ParseResult(tuple(recognized), tuple(unknown))
+
+    # -- prose -----------------------------------------------------------------------------------------
+
+    def find_in_text(self, text: str) -> tuple[str, ...]:
+        """The skills a piece of prose names, in order of first mention: exact or inflected aliases only.
+
+        A name of several words must be written together (a comma or a new line between them breaks it).
+        One word counts unless it is filler or an everyday English word not written as the catalog writes it
+        ("Go", "REST", "SOLID" count — "go", "rest", "solid" do not), a Russian word of the fundamentals or
+        practices that is not an abbreviation ("ООП" counts — "сети", "логи", "алгоритмы" do not), a
+        fundamentals or practices word in lower case in English prose ("documentation"; in Russian prose a
+        Latin word is a name: "git"), or a single letter not written as the catalog writes it or next to "&"
+        ("C" counts — "R&D" does not). Of the soft skills only languages are read from prose
+        (PROSE_SOFT_SKILLS): the others are words every description uses.
+        """
+        if not isinstance(text, str):
+            return ()
+        found: dict[str, None] = {}
+        tokens = words(text[:MAX_TEXT_CHARS])
+        stems = [word.stem for word in tokens]
+        # A comma, bracket or new line before a word: it cannot continue the name before it.
+        breaks = [bool(set(word.before) - _JOINERS) for word in tokens]
+        russian = any(is_cyrillic(word.key) and len(word.key) > 3 for word in tokens)
+        position = 0
+        while position < len(tokens):
+            candidates: list[tuple[int, str]] = []
+            size = 1
+            while position + size <= len(tokens) and (size == 1 or not breaks[position + size - 1]):
+                key = tuple(stems[position : position + size])
+                if key not in self._prefixes:
+                    break
+                if sid := self._by_stems.get(key):
+                    candidates.append((size, sid))
+                size += 1
+            for size, sid in reversed(candidates):  # the longest name that counts
+                if self._counts_in_prose(sid, tokens[position : position + size], tokens, position, russian=russian):
+                    found[sid] = None
+                    position += size
+                    break
+            else:
+                position += 1
+        return tuple(found)
+
+    def _counts_in_prose(self, sid: str, span: list[Word], tokens: list[Word], position: int, *, russian: bool) -> bool:
+        category = self._catalog.skills[sid].category
+        if category is Category.SOFT and sid not in self._prose_soft:
+            return False
+        if len(span) > 1:
+            return True
+        word = span[0]
+        as_catalog = word.written in self._written.get(sid, ())
+        cyrillic = is_cyrillic(word.key)
+        abbreviation = len(word.key) >= 2 and word.written.isupper()  # "ООП", "SOLID", "БД"
+        if len(word.key) == 1:  # "C", "R": as written, and not the R of "R&D"
+            following = tokens[position + 1].before if position + 1 < len(tokens) else word.after
+            return as_catalog and "&" not in word.before[-1:] and following[:1] not in {"&", "'"}
+        if word.key in FILLER_WORDS or word.key in COMMON_WORDS:
+            return as_catalog and (not cyrillic or abbreviation)  # "Go", "REST", "SOLID" — not "go", "rest"
+        if category in CONCEPT_CATEGORIES:
+            if cyrillic:
+                return abbreviation  # "ООП" is a name; "сети", "логи", "алгоритмы" are words
+            # A Latin word in Russian prose is a name ("git"); in English prose lower case is a word ("logs").
+            return russian or any(ch.isupper() for ch in word.written)
+        return True
 
     # -- splitting -------------------------------------------------------------------------------
 
@@ -152,12 +278,12 @@ class SkillParser:
         key = normalize(piece)
         if not key or not any(ch.isalnum() for ch in key):
             return [], []
-        if hit := self._aliases.get(key):
+        if hit := self._whole(key):
             return [hit], []
         stripped = self._strip_filler(key)
         if not stripped:
             return [], []  # only filler ("basic usage", "2+ years")
-        if hit := self._aliases.get(stripped):
+        if hit := self._whole(stripped):
             return [hit], []
         if depth < 2:
             parts = [p for p in _COMPOUND_SEPARATORS.split(piece) if p and p.strip()]
@@ -175,6 +301,19 @@ class SkillParser:
             return inside, []
         return [], [self._fragment(piece)]
 
+    def _whole(self, key: str) -> str | None:
+        """The skill a whole piece names: as written, by its words' stems, or with a version number dropped."""
+        if hit := self._aliases.get(key):
+            return hit
+        if hit := self._by_stems.get(stems(key)):
+            return hit
+        versioned = _VERSIONED.match(key)
+        if versioned and len(base := versioned.group(1).strip()) >= 2 and base not in COMMON_WORDS:
+            hit = self._aliases.get(base)
+            if hit and self._catalog.skills[hit].category not in CONCEPT_CATEGORIES:
+                return hit
+        return None
+
     @staticmethod
     def _strip_filler(key: str) -> str:
         words = [w for w in key.split() if w not in FILLER_WORDS and not _NUMBER.match(w)]
@@ -184,33 +323,39 @@ class SkillParser:
         limit = _max_edits(len(key))
         if not limit or len(key) > 40 or not any(ch.isalpha() for ch in key):
             return None
-        matches = process.extract(key, self._fuzzy_keys, scorer=OSA.distance, score_cutoff=limit, limit=5)
+        matches = process.extract(key, self._fuzzy_keys, scorer=OSA.distance, score_cutoff=limit, limit=8)
+        matches = [(alias, distance) for alias, distance, _ in matches if _is_typo_of(key, alias)]
         if not matches:
             return None
-        best = min(distance for _, distance, _ in matches)
-        skills = {self._aliases[alias] for alias, distance, _ in matches if distance == best}
+        best = min(distance for _, distance in matches)
+        skills = {self._aliases[alias] for alias, distance in matches if distance == best}
         if len(skills) != 1:
             return None  # two skills equally near: guessing would invent a match
-        alias = next(alias for alias, distance, _ in matches if distance == best)
-        return skills.pop() if _is_slip(key, alias) else None
+        return skills.pop()
 
     def _scan(self, key: str) -> list[str]:
-        """Known skills named inside a longer phrase, longest names first, without overlaps."""
-        words = key.split()
-        if len(words) < 2:
+        """Known skills named inside a longer phrase, longest names first, without overlaps. One Russian word
+        of the fundamentals, practices or soft skills is an ordinary word inside a phrase, not the skill."""
+        tokens = words(key)
+        if len(tokens) < 2:
             return []
-        taken = [False] * len(words)
+        taken = [False] * len(tokens)
         found: list[tuple[int, str]] = []
-        for size in range(min(self._max_words, len(words)), 0, -1):
-            for start in range(len(words) - size + 1):
+        for size in range(min(self._longest, len(tokens)), 0, -1):
+            for start in range(len(tokens) - size + 1):
                 if any(taken[start : start + size]):
                     continue
-                phrase = normalize(" ".join(words[start : start + size]))
-                hit = self._aliases.get(phrase)
-                if hit and (size > 1 or (phrase not in FILLER_WORDS and phrase not in COMMON_WORDS)):
-                    found.append((start, hit))
-                    taken[start : start + size] = [True] * size
+                hit = self._by_stems.get(tuple(word.stem for word in tokens[start : start + size]))
+                if not hit or (size == 1 and not self._alone_in_phrase(hit, tokens[start].key)):
+                    continue
+                found.append((start, hit))
+                taken[start : start + size] = [True] * size
         return list(dict.fromkeys(hit for _, hit in sorted(found)))
+
+    def _alone_in_phrase(self, sid: str, word: str) -> bool:
+        if word in FILLER_WORDS or word in COMMON_WORDS:
+            return False
+        return not (is_cyrillic(word) and self._catalog.skills[sid].category in CONCEPT_CATEGORIES)
 
     @staticmethod
     def _fragment(piece: str) -> str:

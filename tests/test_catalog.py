@@ -108,8 +108,7 @@ def test_new_roles_are_complete_profiles(catalog):
     for role_id in NEW_ROLES:
         role = catalog.role(role_id)
         assert len(role.core) >= 4, role_id
-        assert role.titles and role.nice, role_id
-        assert all(title == title.lower() for title in role.titles), role_id
+        assert role.nice, role_id
 
 
 def test_every_role_and_stack_has_core_skills_with_action_items(catalog):

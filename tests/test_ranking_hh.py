@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from coach.classify import classify_posting
 from coach.gap import compute_gap
 from coach.market import PostingView, snapshot_from_postings
-from coach.postings import role_from
 from coach.ranking import posting_stack, student_stack
 from coach.roadmap import TERM_ITEMS, Term, build_plan
 from tests.test_coach import NOT_PYTHON, SEED_000_HAVE, SEED_000_LACK, SEED_002_HAVE, SEED_002_LACK
@@ -29,7 +29,7 @@ def hh_postings(catalog, parser) -> dict[str, list[PostingView]]:
     with DATA.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             skills = frozenset(parser.parse(row["key_skills"]).recognized) if row["key_skills"] else frozenset()
-            role = role_from(catalog, row["name"])
+            role = classify_posting(catalog, row["name"], sorted(skills)).role_id
             if role is None or not skills:
                 continue
             by_role.setdefault(role, []).append(

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coach.skills import MAX_FRAGMENT_CHARS, MAX_UNKNOWN, SkillParser
+from coach.skills import CONCEPT_CATEGORIES, MAX_FRAGMENT_CHARS, MAX_UNKNOWN, SkillParser
 
 
 def ids(parser: SkillParser, text: str) -> list[str]:
@@ -282,3 +282,135 @@ def test_role_and_kind_words_are_filler(parser, text, expected):
 
 def test_names_that_are_everyday_words_still_count_alone_or_in_a_list(parser):
     assert ids(parser, "Go, Make, React, Spring") == ["go", "make", "react", "spring"]
+
+
+# -- false skills: another word is never "corrected" into a skill ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "not_this"),
+    [
+        ("Визуализация", "virtualization"),  # two letters off a Russian word is another word
+        ("Веб-программирование", "pair_programming"),  # "Моб-программирование": another first word
+        ("Администрирование ОС", "db_administration"),  # "администрирование БД": another second word
+        ("- query", "jquery"),  # a typo keeps the first letter
+        ("Флористика", "color_theory"),  # "Колористика"
+        ("AI-инструменты", "bi_tools"),  # "BI-инструменты"
+        ("HR-аналитика", "bi_tools"),  # "BI-аналитика"
+        ("Архитектура ИБ", "system_design"),  # "Архитектура ПО"
+    ],
+)
+def test_a_different_word_is_not_a_typo(parser, written, not_this):
+    assert not_this not in ids(parser, written)
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("Kuberentes", "kubernetes"), ("Jenkns", "jenkins"), ("Ansibel", "ansible"), ("Микросервсы", "microservices")],
+)
+def test_slips_inside_one_word_are_still_forgiven(parser, written, meant):
+    assert ids(parser, written) == [meant]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "not_this"),
+    [
+        ("Мотивация персонала", "initiative"),  # staff motivation, not self-motivation
+        ("Антивирусная защита сети", "networking"),
+        ("1С: Зарплата и управление персоналом", "leadership"),  # a 1C product, not people management
+    ],
+)
+def test_an_everyday_russian_word_inside_a_phrase_is_not_a_skill(parser, phrase, not_this):
+    assert not_this not in ids(parser, phrase)
+
+
+# -- Russian inflection and versions in key skills -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "skill_id"),
+    [
+        ("Работа с базами данных", "sql"),  # "Базы данных"
+        ("Знание сетевых протоколов", "networking"),  # "Сетевые протоколы"
+        ("Разработка технических заданий", "requirements"),  # "Техническое задание"
+        ("Написание unit-тестов", "unit_testing"),  # "Unit-тесты"
+        ("Опыт микросервисной архитектуры", "microservices"),
+        ("Автоматизации тестирования", "test_automation"),
+        ("PHP8", "php"),
+        ("Python 3.12", "python"),
+        ("Vue3", "vue"),
+        ("Angular 17", "angular"),
+    ],
+)
+def test_inflected_and_versioned_names(parser, written, skill_id):
+    assert ids(parser, written) == [skill_id]
+
+
+# -- prose: a vacancy's requirements, duties and description -------------------------------------
+
+
+def found(parser: SkillParser, text: str) -> list[str]:
+    return list(parser.find_in_text(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Знание сетевых протоколов (TCP/IP, DNS), опыт администрирования Linux", ["networking", "dns", "linux"]),
+        ("Опыт автоматизации тестирования на Python", ["test_automation", "python"]),
+        ("Опыт тестирования мобильных приложений", ["mobile_testing"]),
+        ("Написание unit-тестов и интеграционных тестов", ["unit_testing", "integration_testing"]),
+        ("Настройка и поддержка CI/CD, мониторинг в Grafana", ["ci_cd", "monitoring", "grafana"]),
+        (
+            "Experience with Docker and Kubernetes, CI/CD pipelines in GitLab",
+            ["docker", "kubernetes", "ci_cd", "gitlab"],
+        ),
+        ("Знание Git, понимание ООП и SOLID", ["git", "oop", "solid"]),
+        ("Английский язык не ниже B1", ["english"]),
+        ("Знание C и C++", ["c", "cpp"]),
+        ("Будет плюсом: React, Redux, TypeScript", ["react", "redux", "typescript"]),
+        ("Опыт работы с 1С:Предприятие 8.3", ["onec"]),
+        ("Разработка на <highlighttext>Go</highlighttext> и PostgreSQL", ["go", "postgresql"]),
+    ],
+)
+def test_skills_named_in_prose(parser, text, expected):
+    assert found(parser, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Работа в крупной торговой сети",  # a retail chain, not computer networks
+        "Визуализация интерьеров и 3D",  # not virtualization
+        "Работа с AI-инструментами",  # not BI
+        "Мы — команда R&D",  # not the R language
+        "We go to the office on Mondays",  # go, rest, make: words of a sentence
+        "Ответственность, коммуникабельность, работа в команде",  # soft words every description has
+        "Ведение документации, разбор логов, сети",  # everyday Russian words of the practices
+        "Keep the logs and the documentation tidy",
+        "Data, Lake",  # a name's words must be written together
+        "Dolinux, Reactive",  # never a name inside a longer word
+    ],
+)
+def test_words_that_are_not_skills_in_prose(parser, text):
+    assert found(parser, text) == []
+
+
+def test_prose_never_splits_a_word(parser):
+    assert found(parser, "PostgreSQL, JavaScript, Kubernetes") == ["postgresql", "javascript", "kubernetes"]
+    assert "ux_design" not in found(parser, "Администрирование Linux")  # "ux" is not in "Linux"
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=400))
+def test_prose_reading_never_raises_and_only_returns_catalog_skills(parser, catalog, text):
+    result = parser.find_in_text(text)
+    assert set(result) <= catalog.skills.keys()
+    assert len(set(result)) == len(result)
+
+
+def test_every_tool_is_found_by_its_name_in_a_sentence(parser, catalog):
+    """Names of tools, languages and services are found in prose as the catalog writes them."""
+    for skill in catalog.skills.values():
+        if skill.category not in CONCEPT_CATEGORIES:
+            assert skill.id in parser.find_in_text(f"Требуется опыт: {skill.name}."), skill.name

@@ -23,6 +23,8 @@ from coach.catalog.models import (
     Category,
     City,
     CityFile,
+    ClassifyRules,
+    FamilyRules,
     Group,
     GroupFile,
     Level,
@@ -30,6 +32,7 @@ from coach.catalog.models import (
     PostingFile,
     Role,
     RoleFile,
+    RoleRules,
     SalaryFacts,
     SamplePosting,
     Skill,
@@ -37,7 +40,7 @@ from coach.catalog.models import (
     Stack,
     Text,
 )
-from coach.text import normalize
+from coach.text import normalize, words
 
 CATALOG_DIR = Path(__file__).resolve().parent
 _M = TypeVar("_M", bound=BaseModel)
@@ -49,10 +52,13 @@ __all__ = [
     "CatalogError",
     "Category",
     "City",
+    "ClassifyRules",
+    "FamilyRules",
     "Group",
     "Level",
     "Module",
     "Role",
+    "RoleRules",
     "SalaryFacts",
     "SamplePosting",
     "Skill",
@@ -83,6 +89,7 @@ class Catalog:
     aliases: Mapping[str, str] = field(repr=False)
     groups: Mapping[str, Group] = field(default_factory=dict)
     group_of: Mapping[str, str] = field(default_factory=dict, repr=False)  # skill id -> its group's id
+    classify: ClassifyRules = field(default_factory=ClassifyRules, repr=False)  # how postings are filed
 
     def skill(self, skill_id: str) -> Skill:
         return self.skills[skill_id]
@@ -310,6 +317,66 @@ def _check_references(catalog: Catalog) -> None:
         raise CatalogError(f"skill prerequisites form a cycle: {exc.args[1]}") from exc
 
 
+def _check_classify(catalog: Catalog) -> None:
+    """classify.toml names catalog roles (or pending ones), their stacks and skills, every catalog role has
+    rules, every phrase has words, and an hh professional role means one thing."""
+    rules = catalog.classify
+    where = "classify.toml"
+    known = catalog.roles.keys() | set(rules.pending_roles)
+
+    def need_roles(ids: Iterable[str | None], what: str, allowed: Collection[str] = known) -> None:
+        missing = sorted({i for i in ids if i is not None} - set(allowed))
+        if missing:
+            raise CatalogError(f"{where} {what}: unknown roles {missing}")
+
+    def need_skills(ids: Iterable[str], what: str) -> None:
+        missing = sorted(set(ids) - catalog.skills.keys())
+        if missing:
+            raise CatalogError(f"{where} {what}: unknown skill ids {missing}")
+
+    def need_words(phrases: Iterable[str], what: str) -> None:
+        empty = [phrase for phrase in phrases if not words(phrase)]
+        if empty:
+            raise CatalogError(f"{where} {what}: phrases without a word {empty}")
+
+    ids = [r.id for r in rules.role]
+    if len(ids) != len(set(ids)):
+        raise CatalogError(f"{where}: a role has two [[role]] tables")
+    need_roles(ids, "[[role]]")
+    if bare := sorted(catalog.roles.keys() - set(ids)):
+        raise CatalogError(f"{where}: no [[role]] rules for catalog roles {bare}")
+    need_skills(rules.office_skills, "office_skills")
+    need_words(rules.context, "context")
+    for level, phrases in rules.levels.words.items():
+        need_words(phrases, f"levels.{level}")
+    for group in rules.skip:
+        need_words(group.words, f"skip {group.reason!r}")
+    hh_owner: dict[int, str] = dict.fromkeys(rules.hh_skip, "hh_skip")
+
+    def own(numbers: Iterable[int], owner: str) -> None:
+        for number in numbers:
+            if hh_owner.setdefault(number, owner) != owner:
+                raise CatalogError(f"{where}: hh professional role {number} is in {hh_owner[number]} and {owner}")
+
+    for role in rules.role:
+        what = f"role {role.id}"
+        need_words((*role.titles, *role.techs, *(w for ws in role.stacks.values() for w in ws)), what)
+        need_skills(role.markers, what + " markers")
+        if role.id in catalog.roles:
+            stacks = {s.id for s in catalog.roles[role.id].stacks}
+            if unknown := sorted(role.stacks.keys() - stacks):
+                raise CatalogError(f"{where} {what}: unknown stacks {unknown}")
+        own(role.hh_roles, what)
+    for family in rules.family:
+        what = f"family {family.id}"
+        need_roles(family.roles, what)
+        need_roles((family.default, family.evidence_role, family.it_skills_role, *family.skill_roles.values(),
+                    *family.techs.values()), what, family.roles)  # fmt: skip
+        need_skills(family.skill_roles, what + " skill_roles")
+        need_words((*family.heads, *family.evidence, *family.techs), what)
+        own(family.hh_roles, what)
+
+
 def _group_index(groups: Iterable[Group]) -> dict[str, str]:
     owner: dict[str, str] = {}
     for group in groups:
@@ -332,6 +399,10 @@ def load_catalog(folder: Path = CATALOG_DIR) -> Catalog:
     cities = _parse(CityFile, cities_path, _read_toml(cities_path))
     groups_path = folder / "groups.toml"
     groups = _parse(GroupFile, groups_path, _read_toml(groups_path)) if groups_path.exists() else GroupFile()
+    classify_path = folder / "classify.toml"
+    classify = (
+        _parse(ClassifyRules, classify_path, _read_toml(classify_path)) if classify_path.exists() else ClassifyRules()
+    )
 
     def unique(items: Iterable, what: str) -> dict:
         result: dict = {}
@@ -352,8 +423,10 @@ def load_catalog(folder: Path = CATALOG_DIR) -> Catalog:
         aliases=MappingProxyType(_alias_index(skills)),
         groups=MappingProxyType(unique(groups.group, "group")),
         group_of=MappingProxyType(_group_index(groups.group)),
+        classify=classify,
     )
     _check_references(catalog)
+    _check_classify(catalog)
     return catalog
 
 

@@ -133,8 +133,6 @@ class Role(Frozen):
     name_ru: NonEmpty
     name_kk: NonEmpty | None = None
     summary: Text
-    titles: tuple[NonEmpty, ...] = Field(min_length=1)  # how posting titles name the role
-    hh_roles: tuple[int, ...] = ()  # hh.ru professional role ids that mean this role
     core: tuple[SlugId, ...] = Field(min_length=4)  # skill or group ids, whatever the stack
     nice: tuple[SlugId, ...] = ()
     stacks: tuple[Stack, ...] = ()
@@ -232,6 +230,71 @@ class SalaryFacts(Frozen):
     levels: dict[Level, Range]
     cities: dict[NonEmpty, dict[Level, Range]]
     lifts: tuple[SkillLift, ...] = ()
+
+
+class RoleRules(Frozen):
+    """How postings name one role (classify.toml). Phrases are written as titles write them and compared word
+    by word, Russian words by their stems; level words are ignored inside them ("Web middle разработчик")."""
+
+    id: SlugId
+    titles: tuple[NonEmpty, ...] = ()  # phrases that name the role by themselves: "тестировщик", "data engineer"
+    techs: tuple[NonEmpty, ...] = ()  # words for a technology that means the role in a title: "1с", "javascript"
+    markers: tuple[SlugId, ...] = ()  # skills that file a developer posting here (besides its stacks' markers)
+    stacks: dict[SlugId, tuple[NonEmpty, ...]] = {}  # title words per stack, besides its markers' names
+    hh_roles: tuple[int, ...] = ()  # hh professional role ids that mean this role
+
+
+class FamilyRules(Frozen):
+    """A kind of job whose title word does not say the role ("Разработчик", "Аналитик", "Дизайнер", "Руководитель
+    проектов"): the role comes from the rest of the title, hh's professional role and the posting's skills."""
+
+    id: SlugId
+    heads: tuple[NonEmpty, ...] = Field(min_length=1)  # title words for the kind of job
+    roles: tuple[SlugId, ...] = Field(min_length=1)  # the roles it can be
+    hh_roles: tuple[int, ...] = ()
+    skill_roles: dict[SlugId, SlugId] = {}  # skill asked for or named in the title -> role
+    techs: dict[NonEmpty, SlugId] = {}  # a technology word in the title -> role ("1с" for an analyst)
+    min_skills: int = Field(default=1, ge=1)  # how many of the skill_roles skills tell the role
+    it_skills_role: SlugId | None = None  # role when the posting asks for any IT skill (not soft, not office)
+    evidence: tuple[NonEmpty, ...] = ()  # title or text words that make the job an IT one ("it", "веб")
+    evidence_role: SlugId | None = None  # ... and the role it is then
+    default: SlugId | None = None  # role when the title has the head word and nothing else tells
+
+
+class SkipScope(StrEnum):
+    # The job itself ("Менеджер по продажам", "Технический директор"): outside brackets, and in brackets when
+    # the title outside them names no job.
+    JOB = "job"
+    # What the job works on ("бурового инструмента", "станков с ЧПУ"): anywhere but the employer's description.
+    OBJECT = "object"
+    # The employer's field ("строительство"): only when the title names no IT job at all
+    # ("1С-программист в строительную компанию" stays a 1C job).
+    FIELD = "field"
+
+
+class SkipRules(Frozen):
+    reason: NonEmpty  # reported at import: "a management position", "sales", ...
+    words: tuple[NonEmpty, ...] = Field(min_length=1)
+    scope: SkipScope = SkipScope.JOB
+
+
+class LevelRules(Frozen):
+    words: dict[Level, tuple[NonEmpty, ...]] = {}
+    experience: dict[NonEmpty, Level] = {}  # hh experience id -> level
+
+
+class ClassifyRules(Frozen):
+    """classify.toml: how an imported posting is filed under a role, a stack and a level (coach/classify.py)."""
+
+    pending_roles: tuple[SlugId, ...] = ()  # roles another change adds to the catalog; nothing is filed there yet
+    it_skill_categories: tuple[Category, ...] = ()  # skills that make a manager's posting an IT one ...
+    office_skills: tuple[SlugId, ...] = ()  # ... except these, which any manager has
+    context: tuple[NonEmpty, ...] = ()  # words after which a title describes the team or employer, not the job
+    hh_skip: tuple[int, ...] = ()  # hh professional roles that are no job the coach prepares for
+    levels: LevelRules = LevelRules()
+    skip: tuple[SkipRules, ...] = ()
+    role: tuple[RoleRules, ...] = ()
+    family: tuple[FamilyRules, ...] = ()
 
 
 class City(Frozen):
