@@ -134,9 +134,9 @@ async def _postings(args: argparse.Namespace, settings: Settings) -> int:
             result = await postings.import_files(args.files, progress)
             for file, problem in result.problems:
                 where = f"{file}:{problem.line}" if problem.line else file
-                print(f"{where}: skipped: {problem.reason}", file=sys.stderr)
-            print(f"added {result.added}, updated {result.updated}, skipped {result.skipped}")
-            return 1 if result.problems and not (result.added or result.updated) else 0
+                print(f"{where}: {'failed' if problem.failed else 'skipped'}: {problem.reason}", file=sys.stderr)
+            print(f"added {result.added}, updated {result.updated}, skipped {result.skipped}, failed {result.failed}")
+            return 1 if result.failed else 0
         for role_id, count, skills in await postings.role_stats():
             top = ", ".join(f"{catalog.ref_name(s, 'en')} {100 * n / count:.0f}%" for s, n in skills)
             print(f"{catalog.role(role_id).name}: {count} postings — {top}")

@@ -65,12 +65,14 @@ class PostingDraft:
     professional_roles: tuple[str, ...] = ()  # hh professional role ids
     archived: bool = False  # hh: the vacancy is closed
     skip_reason: str | None = None  # why role_id is None (the classifier's reason)
+    remote: bool = False  # the posting allows working remotely
 
 
 @dataclass(frozen=True)
 class RowProblem:
     line: int
     reason: str
+    failed: bool = True  # False: a readable posting left out on purpose (no role we coach for)
 
 
 def strip_html(text: str) -> str:
@@ -92,29 +94,63 @@ def _ids(value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(part.strip() for part in re.split(r"[;,]", str(value or "")) if part.strip()))
 
 
+# What storage and screens accept from outside: longer text is cut, control characters (NUL included) go,
+# and a salary must be a plausible monthly figure.
+TITLE_CHARS, COMPANY_CHARS, CITY_CHARS, URL_CHARS = 300, 200, 100, 500
+MAX_SALARY = 1_000_000_000  # a month's pay in any currency; more is a typo or garbage (and overflows storage)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_URL = re.compile(r"^https?://[^\s<>\"'`\\]+$")
+
+
+def clean(value: Any, limit: int) -> str | None:
+    """Text from outside as one clean line of at most `limit` characters (None when nothing is left)."""
+    if value is None:
+        return None
+    text = " ".join(_CONTROL.sub("", str(value)).split())
+    return text[:limit] or None
+
+
+def clean_url(value: Any) -> str | None:
+    """An http(s) address fit to be a link, else None (no javascript:, no quotes, no spaces)."""
+    text = clean(value, URL_CHARS + 1)
+    return text if text and len(text) <= URL_CHARS and _URL.match(text) else None
+
+
+def _obj(value: Any) -> dict:
+    """A JSON object where one is expected; anything else (a string, a number) reads as empty."""
+    return value if isinstance(value, dict) else {}
+
+
 def _money(value: Any) -> int | None:
     if value in (None, ""):
         return None
-    amount = int(float(str(value).replace(" ", "").replace("\u00a0", "")))
+    try:
+        amount = float(str(value).replace(" ", "").replace("\u00a0", ""))
+    except ValueError as exc:
+        raise PostingError(f"salary {str(value)[:40]!r} is not a number") from exc
+    if amount != amount or amount in (float("inf"), float("-inf")):
+        raise PostingError(f"salary {str(value)[:40]!r} is not a number")
     if amount < 0:
         raise PostingError(f"negative salary {value!r}")
-    return amount
+    if amount > MAX_SALARY:
+        raise PostingError(f"salary {str(value)[:40]!r} is out of range")
+    return int(amount)
 
 
 def from_hh(vacancy: Any, catalog: Catalog, parser: SkillParser, source: str = "hh") -> PostingDraft:
     if not isinstance(vacancy, dict):
         raise PostingError("not a vacancy object")
-    vacancy_id = str(vacancy.get("id") or "").strip()
-    title = str(vacancy.get("name") or "").strip()
+    vacancy_id = clean(vacancy.get("id"), 64) or ""
+    title = clean(vacancy.get("name"), TITLE_CHARS) or ""
     if not vacancy_id or not title:
         raise PostingError("a vacancy needs an id and a name")
-    key_skills = [s.get("name", "") for s in vacancy.get("key_skills") or [] if isinstance(s, dict)]
+    key_skills = [s.get("name", "") for s in _list(vacancy.get("key_skills")) if isinstance(s, dict)]
     parsed = [parser.parse(name) for name in key_skills if isinstance(name, str)]
     skills = [sid for result in parsed for sid in result.recognized]
     unknown = [u for result in parsed for u in result.unknown]
     # The prose names skills too (hh's search results have no key skills at all): requirements, duties and
     # the description, read strictly — a description is sentences, not a skill list.
-    snippet = vacancy.get("snippet") if isinstance(vacancy.get("snippet"), dict) else {}
+    snippet = _obj(vacancy.get("snippet"))
     prose = [
         strip_html(part)
         for part in (snippet.get("requirement"), snippet.get("responsibility"), vacancy.get("description"))
@@ -123,33 +159,35 @@ def from_hh(vacancy: Any, catalog: Catalog, parser: SkillParser, source: str = "
     for text in prose:
         skills.extend(parser.find_in_text(text))
     skills = list(dict.fromkeys(skills))
-    salary = vacancy.get("salary") or {}
-    area = (vacancy.get("area") or {}).get("name")
+    salary = _obj(vacancy.get("salary"))
+    area = clean(_obj(vacancy.get("area")).get("name"), CITY_CHARS)
     city = catalog.city(area)
     hh_roles = tuple(
-        str(r["id"]) for r in vacancy.get("professional_roles") or [] if isinstance(r, dict) and r.get("id")
+        str(r["id"]) for r in _list(vacancy.get("professional_roles")) if isinstance(r, dict) and r.get("id")
     )
-    experience = (vacancy.get("experience") or {}).get("id")
+    experience = clean(_obj(vacancy.get("experience")).get("id"), 32)
     said = "\n".join([*key_skills, *prose])  # what the posting says besides its title
     kind = classify_posting(catalog, title, skills, professional_roles=hh_roles, experience=experience, text=said)
     try:
         published = _when(vacancy.get("published_at") or vacancy.get("created_at"))
     except (TypeError, ValueError):
         published = None  # a format hh may start to use is not a reason to lose the vacancy
-    currency = salary.get("currency")
+    currency = _currency(salary.get("currency"))
+    schedule = _obj(vacancy.get("schedule")).get("id")
+    formats = {str(_obj(f).get("id")).upper() for f in _list(vacancy.get("work_format"))}
     return PostingDraft(
         source=source,
-        source_id=vacancy_id[:64],
-        title=title[:300],
-        company=((vacancy.get("employer") or {}).get("name") or None),
+        source_id=vacancy_id,
+        title=title,
+        company=clean(_obj(vacancy.get("employer")).get("name"), COMPANY_CHARS),
         role_id=kind.role_id,
         level=kind.level,
-        city=city.name if city else (area or None),
-        url=vacancy.get("alternate_url") or vacancy.get("url"),
+        city=city.name if city else area,
+        url=clean_url(vacancy.get("alternate_url")) or clean_url(vacancy.get("url")),
         salary_from=_money(salary.get("from")),
         salary_to=_money(salary.get("to")),
-        currency=_CURRENCIES.get(currency, currency) if currency else None,
-        salary_gross=salary.get("gross"),
+        currency=currency,
+        salary_gross=salary.get("gross") if isinstance(salary.get("gross"), bool) else None,
         skills=tuple(skills),
         unknown_skills=tuple(dict.fromkeys(unknown)),
         stack=kind.stack,
@@ -157,7 +195,19 @@ def from_hh(vacancy: Any, catalog: Catalog, parser: SkillParser, source: str = "
         professional_roles=hh_roles,
         archived=bool(vacancy.get("archived")),
         skip_reason=kind.reason,
+        remote=schedule == "remote" or "REMOTE" in formats,
     )
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _currency(value: Any) -> str | None:
+    """An ISO 4217 code (hh's RUR read as RUB); anything else is no currency."""
+    code = (clean(value, 8) or "").upper()
+    code = _CURRENCIES.get(code, code)
+    return code if re.fullmatch(r"[A-Z]{3}", code) else None
 
 
 def read_hh(text: str) -> Iterator[tuple[int, Any]]:
@@ -182,7 +232,7 @@ def read_hh(text: str) -> Iterator[tuple[int, Any]]:
 
 
 def from_csv_row(row: dict[str, str], catalog: Catalog, parser: SkillParser) -> PostingDraft:
-    title = (row.get("title") or "").strip()
+    title = clean(row.get("title"), TITLE_CHARS) or ""
     if not title:
         raise PostingError("no title")
     parsed = parser.parse((row.get("skills") or "").replace(";", ","))
@@ -213,22 +263,27 @@ def from_csv_row(row: dict[str, str], catalog: Catalog, parser: SkillParser) -> 
     archived = (row.get("archived") or "").strip().lower()
     if archived not in _TRUE | _FALSE:
         raise PostingError(f"archived {row.get('archived')!r} is not true or false")
-    city_text = (row.get("city") or "").strip()
+    city_text = clean(row.get("city"), CITY_CHARS)
     city = catalog.city(city_text)
-    currency = (row.get("currency") or "").strip().upper() or None
-    key = row.get("id") or hashlib.sha1(f"{title}|{row.get('company')}|{row.get('url')}".encode()).hexdigest()[:16]
+    currency = _currency(row.get("currency"))
+    if (row.get("currency") or "").strip() and currency is None:
+        raise PostingError(f"currency {str(row.get('currency'))[:20]!r} is not a three-letter code")
+    key = (
+        clean(row.get("id"), 64)
+        or hashlib.sha1(f"{title}|{row.get('company')}|{row.get('url')}".encode()).hexdigest()[:16]
+    )
     return PostingDraft(
         source="csv",
-        source_id=str(key).strip()[:64],
-        title=title[:300],
-        company=(row.get("company") or "").strip() or None,
+        source_id=key,
+        title=title,
+        company=clean(row.get("company"), COMPANY_CHARS),
         role_id=role,
         level=level,
-        city=city.name if city else (city_text or None),
-        url=(row.get("url") or "").strip() or None,
+        city=city.name if city else city_text,
+        url=clean_url(row.get("url")),
         salary_from=_money(row.get("salary_from")),
         salary_to=_money(row.get("salary_to")),
-        currency=_CURRENCIES.get(currency, currency) if currency else None,
+        currency=currency,
         salary_gross=None,
         skills=parsed.recognized,
         unknown_skills=parsed.unknown,
@@ -240,13 +295,25 @@ def from_csv_row(row: dict[str, str], catalog: Catalog, parser: SkillParser) -> 
     )
 
 
-def read_csv(text: str) -> Iterator[tuple[int, dict[str, str]]]:
+CSV_FIELD_LIMIT = 1_000_000  # characters; Python's default (131,072) refused long descriptions outright
+
+
+def read_csv(text: str) -> Iterator[tuple[int, dict[str, str] | PostingError]]:
+    """(line, row) of every CSV row; a row the reader cannot read is that row's problem, not the file's."""
+    csv.field_size_limit(CSV_FIELD_LIMIT)
     reader = csv.DictReader(io.StringIO(text))
     missing = {"title", "skills"} - set(reader.fieldnames or [])
     if missing:
         raise PostingError(f"CSV header lacks {sorted(missing)} (columns: {', '.join(reader.fieldnames or [])})")
-    for row in reader:
-        yield reader.line_num, {k.strip(): (v or "") for k, v in row.items() if k}
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield reader.line_num, PostingError(f"unreadable CSV row: {exc}")
+            continue
+        yield reader.line_num, {k.strip(): (v or "") for k, v in row.items() if isinstance(k, str) and k}
 
 
 def read_postings(
@@ -262,12 +329,15 @@ def read_postings(
             if isinstance(row, Exception):
                 raise row
             draft = from_csv_row(row, catalog, parser) if is_csv else from_hh(row, catalog, parser)
-        except (PostingError, ValueError, TypeError) as exc:
+        except PostingError as exc:
             problems.append(RowProblem(line, str(exc)))
+            continue
+        except Exception as exc:  # whatever a row holds, it is that row's problem only
+            problems.append(RowProblem(line, f"unreadable row ({type(exc).__name__}: {str(exc)[:80]})"))
             continue
         if draft.role_id is None:
             reason = draft.skip_reason or "the title names no role we coach for"
-            problems.append(RowProblem(line, f"no catalog role for {draft.title!r}: {reason}"))
+            problems.append(RowProblem(line, f"no catalog role for {draft.title!r}: {reason}", failed=False))
             continue
         drafts.append(draft)
     return drafts, problems

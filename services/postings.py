@@ -37,7 +37,8 @@ DRAFT_TITLE_CHARS = 100
 class ImportResult:
     added: int = 0
     updated: int = 0
-    skipped: int = 0
+    skipped: int = 0  # readable postings of no role we coach for
+    failed: int = 0  # rows (or whole files) that could not be read
     problems: list[tuple[str, RowProblem]] = field(default_factory=list)
 
 
@@ -45,7 +46,7 @@ Progress = Callable[[str, int, int], None]  # (file, rows saved so far, rows in 
 
 
 def to_posting(draft: PostingDraft, catalog: Catalog) -> PostingIn:
-    stack = getattr(draft, "stack", None) or posting_stack(catalog, draft.role_id, draft.skills, draft.title)
+    stack = draft.stack or posting_stack(catalog, draft.role_id, draft.skills, draft.title)
     return PostingIn(
         source=draft.source,
         source_id=draft.source_id,
@@ -53,8 +54,8 @@ def to_posting(draft: PostingDraft, catalog: Catalog) -> PostingIn:
         company=draft.company,
         role_id=draft.role_id,
         stack=stack,
-        published_at=getattr(draft, "published_at", None),
-        remote=getattr(draft, "remote", False),
+        published_at=draft.published_at,
+        remote=draft.remote,
         level=draft.level,
         city=draft.city,
         url=draft.url,
@@ -99,9 +100,11 @@ class PostingService:
                 drafts, problems = read_postings(path.name, text, self._catalog, self._parser)
             except (OSError, UnicodeDecodeError, PostingError) as exc:
                 result.problems.append((str(path), RowProblem(0, str(exc))))
+                result.failed += 1
                 continue
             result.problems += [(str(path), problem) for problem in problems]
-            result.skipped += len(problems)
+            result.failed += sum(problem.failed for problem in problems)
+            result.skipped += sum(not problem.failed for problem in problems)
             postings = [to_posting(d, self._catalog) for d in drafts]
             for start in range(0, len(postings), IMPORT_BATCH):
                 async with self._db.transaction() as session:
