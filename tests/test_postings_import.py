@@ -143,7 +143,7 @@ async def test_import_then_reimport_updates_and_keeps_aggregates_exact(database,
     await prepare_storage(database, catalog, parser)
     files = [FIXTURES / "hh" / "page.json", FIXTURES / "hh" / "broken.jsonl", FIXTURES / "postings.csv"]
     first = await importer(database, catalog, parser).import_files(files)
-    assert (first.added, first.updated, first.skipped) == (8, 0, 5)
+    assert (first.added, first.updated, first.skipped, first.failed) == (8, 0, 1, 4)
     async with session_pool() as session:
         await aggregates_match_a_recount(session, catalog)
     # The same vacancy again, with different skills, a new title and city: updated in place, counts follow.
@@ -172,15 +172,44 @@ def test_the_cli_imports_and_reports(tmp_path):
          str(FIXTURES / "postings.csv")],
         capture_output=True, text=True, env=env, timeout=60,
     )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "added 4, updated 0, skipped 5"
-    assert "broken.jsonl:2: skipped: not JSON" in result.stderr
-    assert "postings.csv:4: skipped: level 'wizard'" in result.stderr
+    assert result.returncode == 1, result.stderr  # some rows failed: the exit code says so
+    assert result.stdout.strip() == "added 4, updated 0, skipped 1, failed 4"
+    assert "broken.jsonl:2: failed: not JSON" in result.stderr
+    assert "broken.jsonl:4: skipped: no catalog role for 'Бухгалтер'" in result.stderr
+    assert "postings.csv:4: failed: level 'wizard'" in result.stderr
     stats = subprocess.run(
         [sys.executable, "-m", "bot", "postings", "stats"], capture_output=True, text=True, env=env, timeout=60
     )
     assert "Backend Engineer: 8 postings" in stats.stdout
     assert "QA Engineer: 1 postings" in stats.stdout
+
+
+def test_bad_rows_fail_alone_and_the_next_file_is_still_imported(tmp_path, catalog, parser):
+    """Values that used to abort the whole import: each is now its own row's problem."""
+    good = {"id": "500", "name": "Python Developer", "key_skills": [{"name": "Python"}, {"name": "Django"}]}
+    rows = [
+        {**good, "id": "501", "salary": {"from": 1e30, "currency": "KZT"}},
+        {**good, "id": "502", "salary": {"from": "inf", "currency": "KZT"}},
+        {**good, "id": "503", "salary": "a lot"},
+        {**good, "id": "504", "area": "Алматы"},
+        {**good, "id": "505", "employer": {"name": 12345}},
+        {**good, "id": "506", "employer": {"name": "X" * 5000}, "name": "Python\x00 Developer"},
+        {**good, "id": "507", "salary": {"from": 3_000_000_000, "currency": "KZT"}},
+        {**good, "id": "508", "alternate_url": 'https://hh.kz/vacancy/508" onclick="x'},
+        good,
+    ]
+    drafts, problems = read_postings("x.json", json.dumps(rows), catalog, parser)
+    failed = {p.line: p.reason for p in problems}
+    assert set(failed) == {1, 2, 7}  # the numbers that are no salary
+    by_id = {d.source_id: d for d in drafts}
+    assert by_id["503"].salary_from is None and by_id["504"].city is None
+    assert by_id["505"].company == "12345"
+    assert len(by_id["506"].company) == 200 and by_id["506"].title == "Python Developer"
+    assert by_id["508"].url is None  # not a link anyone should open
+    long_field = "x" * 200_000
+    csv_text = f"title,skills,company\nPython Developer,Python,{long_field}\nJava Developer,Java,Acme\n"
+    csv_drafts, csv_problems = read_postings("y.csv", csv_text, catalog, parser)
+    assert [d.title for d in csv_drafts] == ["Python Developer", "Java Developer"] and csv_problems == []
 
 
 # -- hh.kz search results: titles, snippets, professional roles (no key skills) ---------------------
