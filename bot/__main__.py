@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run | chat | remind --due|--all | skills parse TEXT | db ...]` (see --help)."""
+"""Command line: `python -m bot [run | chat | plan | remind | postings | skills | db] ...` (see --help)."""
 
 from __future__ import annotations
 
@@ -66,6 +66,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     load.add_argument("files", nargs="+", type=Path, metavar="FILE")
     postings_cmd.add_parser("stats", help="per role: number of postings and the most asked skills with shares")
+    export = postings_cmd.add_parser(
+        "export",
+        help="print every stored posting (id, title, role, stack, level, city, salary, skills, ...)",
+        description="Writes to standard output: JSON Lines (one object per posting) or CSV with a header row.",
+    )
+    export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl", help="default: jsonl")
+
+    plan = commands.add_parser(
+        "plan",
+        help="the gap report and roadmap for a profile, from the stored market (nothing is saved)",
+        description="Coaching from the command line, from the same services as the bot. With --json: an "
+        "object with role, stack, have, unknown, gap (ordered; alternatives as one entry), roadmap (ordered; "
+        "the first term with its action items), postings_used and salary.",
+    )
+    plan.add_argument("--role", required=True, help="a role id, e.g. backend, frontend, devops, qa")
+    plan.add_argument("--level", choices=["intern", "junior", "middle", "senior"], default="junior")
+    plan.add_argument("--city", default="Almaty", help="a city name, 'remote' or 'other' (default: Almaty)")
+    plan.add_argument("--skills", required=True, help='what you know, as free text: "Python, SQL, a bit of REST"')
+    plan.add_argument("--lacks", default="", help='what you know you lack, as free text: "Docker, Git"')
+    plan.add_argument("--stack", default=None, help="a stack of the role (python, java, react, ...)")
+    plan.add_argument("--lang", choices=["en", "ru"], default="en", help="language of the names and items")
+    plan.add_argument("--json", action="store_true", help="print JSON instead of text")
 
     db = commands.add_parser("db", help="database schema migrations (DATABASE_URL)")
     db_cmd = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -137,10 +159,80 @@ async def _postings(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"{where}: {'failed' if problem.failed else 'skipped'}: {problem.reason}", file=sys.stderr)
             print(f"added {result.added}, updated {result.updated}, skipped {result.skipped}, failed {result.failed}")
             return 1 if result.failed else 0
+        if args.postings_command == "export":
+            await postings.export(sys.stdout, args.format)
+            return 0
         for role_id, count, skills in await postings.role_stats():
             top = ", ".join(f"{catalog.ref_name(s, 'en')} {100 * n / count:.0f}%" for s, n in skills)
             print(f"{catalog.role(role_id).name}: {count} postings — {top}")
         return 0
+
+
+PLAN_TEXT_LIMIT = 2_000  # characters of --skills or --lacks: a skills list, not a CV
+
+
+def _plan_arguments(args: argparse.Namespace) -> str | None:
+    """One line saying what is wrong with the arguments of `plan`, or None."""
+    from coach.catalog import default_catalog
+
+    catalog = default_catalog()
+    if args.role not in catalog.roles:
+        return f"unknown role {args.role[:40]!r}; roles: {', '.join(sorted(catalog.roles))}"
+    role = catalog.role(args.role)
+    if args.stack is not None and role.stack(args.stack) is None:
+        stacks = ", ".join(s.id for s in role.stacks) or "none"
+        return f"role {args.role} has no stack {args.stack[:40]!r}; its stacks: {stacks}"
+    if not args.skills.strip():
+        return '--skills is empty: say what you know, e.g. --skills "Python, SQL, Git"'
+    for name in ("skills", "lacks"):
+        if len(getattr(args, name)) > PLAN_TEXT_LIMIT:
+            return f"--{name} is longer than {PLAN_TEXT_LIMIT} characters: give a list of skills, not a document"
+    return None
+
+
+async def _plan(args: argparse.Namespace, settings: Settings) -> int:
+    from aiogram.utils.i18n import I18n
+
+    from bot.bootstrap import open_storage
+    from bot.factory import create_services
+    from bot.i18n import create_i18n
+    from coach.skills import SkillParser
+    from services.plans import plan_summary
+
+    async with open_storage(settings.database_url) as (catalog, db):
+        parser = SkillParser(catalog)
+        have = parser.parse(args.skills)
+        lacks = parser.parse(args.lacks)
+        if not have.recognized:
+            print(f"no skill recognised in --skills ({', '.join(have.unknown[:5]) or 'nothing'})", file=sys.stderr)
+            return EXIT_USAGE
+        coach = create_services(settings, db, catalog, parser).coach
+        city = catalog.city(args.city)
+        roadmap = await coach.preview(
+            role_id=args.role, level=args.level, city=city.name if city else args.city, have=have.recognized,
+            want=lacks.recognized, stack=args.stack, language=args.lang,
+        )  # fmt: skip
+        if args.json:
+            summary = plan_summary(catalog, roadmap, args.lang, (*have.unknown, *lacks.unknown))
+            print(json.dumps(summary, ensure_ascii=False, indent=2))
+            return 0
+        i18n: I18n = create_i18n()
+        with i18n.context(), i18n.use_locale(args.lang):
+            print(_plan_text(catalog, roadmap, args.lang))
+    return 0
+
+
+def _plan_text(catalog, roadmap, lang: str) -> str:
+    """The gap report as the bot writes it, and the whole roadmap, as plain text."""
+    from handlers.coaching.texts import gap_report
+    from handlers.report.document import plain
+    from services.plans import plan_summary
+
+    lines = [plain(gap_report(catalog, roadmap, lang)), ""]
+    for number, entry in enumerate(plan_summary(catalog, roadmap, lang)["roadmap"], 1):
+        lines.append(f"{number}. {entry['name']} [{entry['term']}]")
+        lines += [f"   - {item}" for item in entry["items"]]
+    return "\n".join(lines)
 
 
 def _token(settings: Settings) -> str | None:
@@ -220,6 +312,12 @@ def _storage_problem(settings: Settings, exc: BaseException) -> str:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "plan":
+        if problem := _plan_arguments(args):
+            print(problem, file=sys.stderr)
+            return EXIT_USAGE
+        logging.getLogger().setLevel("WARNING")
+        return asyncio.run(_plan(args, settings))
     if args.command == "db":
         return asyncio.run(_db(args, settings))
     if args.command == "remind":

@@ -214,6 +214,23 @@ class CoachService:
         """A roadmap from what the caller read already (the reminder run reads a batch at once)."""
         return Roadmap(self._catalog, profile, items, market, now, self.rates)
 
+    async def preview(
+        self, *, role_id: str, level: str | None, city: str | None, have: Collection[str], want: Sequence[str],
+        stack: str | None = None, language: str = "en", now: datetime | None = None,
+    ) -> Roadmap:  # fmt: skip
+        """The gap report and the plan a student with this profile would get, stored nowhere (the `plan`
+        command, integrations, the evaluation)."""
+        known = self._catalog.skills.keys()
+        have = {sid for sid in have if sid in known}
+        want = [sid for sid in dict.fromkeys(want) if sid in known and sid not in have]
+        if self._catalog.role(role_id).stack(stack) is None:
+            stack = self.stack_for(role_id, have, want)
+        student = Student(id=0, language=language, timezone="Asia/Almaty", role_id=role_id, stack=stack,
+                          level=level, city=city)  # fmt: skip
+        market = await self.market(role_id, stack)
+        return Roadmap(self._catalog, Profile(student, frozenset(have), tuple(want)), (), market,
+                       now or datetime.now(UTC), self.rates)  # fmt: skip
+
     async def overview(self, student: Student, now: datetime | None = None) -> Roadmap | None:
         """The student's roadmap (with gap and progress), or None when they have no profile yet."""
         profile = await self.profile(student)

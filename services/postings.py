@@ -8,10 +8,13 @@ exact across batches, because every batch adds exactly what it changed.
 from __future__ import annotations
 
 import asyncio
+import csv
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from sqlalchemy import text as sql
 
@@ -29,6 +32,9 @@ from storage.db import Database
 from storage.postings import PostingIn, PostingRepo
 
 IMPORT_BATCH = 300
+EXPORT_BATCH = 1000
+EXPORT_FIELDS = ["id", "source", "title", "company", "role", "stack", "level", "city", "remote", "salary_from",
+                 "salary_to", "currency", "published_at", "url", "skills"]  # fmt: skip
 BATCH_PAUSE = 0.02  # seconds between batches: a window for another process's writer (the bot beside it)
 DRAFT_TITLE_CHARS = 100
 
@@ -123,6 +129,26 @@ class PostingService:
                 await conn.commit()
         cache_for(self._db.engine).invalidate()  # this process shows the new market at once; others within a minute
         return result
+
+    async def export(self, out: TextIO, fmt: str = "jsonl") -> int:
+        """Every stored posting to `out`, as JSON Lines or CSV (read in batches; returns how many)."""
+        writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, extrasaction="ignore") if fmt == "csv" else None
+        if writer is not None:
+            writer.writeheader()
+        count, after = 0, 0
+        while True:
+            async with self._db.read() as session:
+                rows = await PostingRepo(session).page(after, EXPORT_BATCH)
+            if not rows:
+                return count
+            after = rows[-1]["_key"]
+            for row in rows:
+                row.pop("_key")
+                if writer is not None:
+                    writer.writerow({**row, "skills": ";".join(row["skills"])})
+                else:
+                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += len(rows)
 
     async def role_stats(self, top: int = 10) -> list[tuple[str, int, list[tuple[str, int]]]]:
         """Per role: postings, and the most asked skills with their counts (from the aggregates)."""

@@ -253,6 +253,33 @@ class PostingRepo:
             stats.append((role_id, int(postings), [(s, int(n)) for s, n in skills]))
         return stats
 
+    async def page(self, after: int, limit: int) -> list[dict]:
+        """Stored postings with row id above `after`, as plain dicts (the export), skills included; `_key`
+        is the row id to continue after. A student's own finds are theirs: not exported."""
+        rows = (
+            (
+                await self._session.execute(
+                    select(Posting)
+                    .where(Posting.id > after, Posting.added_by.is_(None))
+                    .order_by(Posting.id)
+                    .limit(limit)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        skills = await self._skills([row.id for row in rows])
+        return [
+            {
+                "_key": row.id, "id": row.source_id, "source": row.source, "title": row.title, "company": row.company,
+                "role": row.role_id, "stack": row.stack, "level": row.level, "city": row.city, "remote": row.remote,
+                "salary_from": row.salary_from, "salary_to": row.salary_to, "currency": row.currency,
+                "published_at": row.published_at.isoformat() if row.published_at else None, "url": row.url,
+                "skills": sorted(skills.get(row.id, ())),
+            }
+            for row in rows
+        ]  # fmt: skip
+
     async def skills_of(self, posting_id: int) -> list[str]:
         rows = await self._session.scalars(select(PostingSkill.skill_id).where(PostingSkill.posting_id == posting_id))
         return list(rows)

@@ -80,3 +80,75 @@ def test_help_lists_the_commands():
     assert result.returncode == 0
     for command in ("run", "skills", "db"):
         assert command in result.stdout
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED_002 = ("Python (advanced, OOP), PostgreSQL, SQL queries, FastAPI, Git (basic usage)",
+            "Pytest, Unit testing, Docker & Docker Compose, CI/CD (GitHub Actions), RabbitMQ/Kafka")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def market_db(tmp_path_factory) -> dict[str, str]:
+    """A database with the fixtures' hh.kz-style postings imported, as an operator would fill it."""
+    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('plan') / 'plan.sqlite3'}"
+    imported = run_bot("postings", "import", str(FIXTURES / "hh" / "kz-search.json"), env={"DATABASE_URL": url})
+    assert imported.returncode == 0, imported.stderr
+    return {"DATABASE_URL": url}
+
+
+def test_plan_as_json_follows_what_the_student_asked_for(market_db):
+    skills, lacks = SEED_002
+    result = run_bot("plan", "--role", "backend", "--skills", skills, "--lacks", lacks, "--json", env=market_db)
+    assert result.returncode == 0, result.stderr
+    plan = json.loads(result.stdout)
+    assert (plan["role"], plan["stack"]) == ("backend", "python")
+    assert {"python", "fastapi", "postgresql", "sql", "git"} <= set(plan["have"])
+    gap = [entry["skill"] for entry in plan["gap"]]
+    assert gap.count("broker") == 1 and "kafka" not in gap and "rabbitmq" not in gap  # one of RabbitMQ/Kafka
+    assert {entry["skill"] for entry in plan["gap"][:3]} <= {"docker", "pytest", "unit_testing", "ci_cd"}
+    first_term = [entry for entry in plan["roadmap"] if entry["term"] == "now"]
+    assert sum(len(entry["items"]) for entry in first_term) <= 20
+    assert {"docker", "ci_cd"} <= {entry["skill"] for entry in first_term}
+    everything = {entry["skill"] for entry in plan["roadmap"]} | set(gap)
+    assert not everything & {"java", "go", "php", "spring", "laravel"}
+    assert plan["postings_used"] >= 1 and set(plan) >= {"unknown", "salary", "roadmap", "gap", "have"}
+
+
+def test_plan_as_text_in_russian(market_db):
+    skills, lacks = SEED_002
+    result = run_bot("plan", "--role", "backend", "--skills", skills, "--lacks", lacks, "--lang", "ru",
+                     env=market_db)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Backend-разработчик · Python" in result.stdout
+    assert "<b>" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("--role", "wizard", "--skills", "Python"), "unknown role 'wizard'"),
+        (("--role", "backend", "--skills", "   "), "--skills is empty"),
+        (("--role", "backend", "--skills", "x" * 10_000), "longer than"),
+        (("--role", "backend", "--skills", "Python", "--stack", "cobol"), "has no stack 'cobol'"),
+        (("--role", "backend", "--skills", "Quantum basket weaving"), "no skill recognised"),
+    ],
+)
+def test_plan_refuses_bad_input_with_one_line_and_exit_2(market_db, args, says):
+    result = run_bot("plan", *args, env=market_db)
+    assert result.returncode == 2
+    assert says in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_postings_export_as_json_lines_and_csv(market_db):
+    lines = run_bot("postings", "export", env=market_db)
+    assert lines.returncode == 0, lines.stderr
+    postings = [json.loads(line) for line in lines.stdout.splitlines()]
+    assert len(postings) >= 20
+    fields = {"id", "title", "role", "stack", "level", "city", "salary_from", "salary_to", "currency", "skills"}
+    assert all(fields <= set(p) for p in postings)
+    synced = [p for p in postings if p["source"] == "hh"]
+    assert synced and all(p["role"] for p in synced) and all(isinstance(p["skills"], list) for p in synced)
+    table = run_bot("postings", "export", "--format", "csv", env=market_db)
+    header, *rows = table.stdout.splitlines()
+    assert header.startswith("id,source,title") and len(rows) == len(postings)
