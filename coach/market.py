@@ -43,7 +43,7 @@ class PostingView:
     salary_from: int | None = None
     salary_to: int | None = None
     currency: str | None = None
-    source: str = "sample"
+    source: str = "hh"  # where it comes from: hh, csv, user, or sample (a built-in illustration)
     stack: str | None = None
     published_at: date | None = None
     remote: bool = False
@@ -262,10 +262,13 @@ def facts_apply(facts: SalaryFacts, role_id: str, stack: str | None) -> bool:
 def _paid(
     postings: Iterable[PostingView], rates: Mapping[str, float]
 ) -> tuple[list[tuple[PostingView, float, str]], dict[str, int]]:
-    """(posting, midpoint in KZT, currency as posted) for every posting with a convertible salary."""
+    """(posting, midpoint in KZT, currency as posted) for every posting with a convertible salary. The built-in
+    samples are illustrations, not vacancies: their salaries are no evidence."""
     paid: list[tuple[PostingView, float, str]] = []
     left_out: dict[str, int] = {}
     for posting in postings:
+        if posting.source == "sample":
+            continue
         mid = posting.salary_mid
         if mid is None:
             continue
@@ -418,51 +421,3 @@ def level_distance(a: str | None, b: str | None) -> int | None:
     if a not in LEVELS or b not in LEVELS:
         return None
     return abs(LEVELS.index(a) - LEVELS.index(b))
-
-
-# -- rows for /market (kept for its handler; the figures are the story's) -------------------------------------
-
-
-@dataclass(frozen=True)
-class SalaryRow:
-    level: str | None
-    currency: str
-    median: int
-    low: int
-    high: int
-    sample: int
-
-
-def _row(figure: SalaryInsight) -> SalaryRow:
-    return SalaryRow(figure.level, figure.currency, figure.median or 0, figure.low, figure.high, figure.sample)
-
-
-def salary_table(
-    postings: Sequence[PostingView], rates: Mapping[str, float], home: str = HOME_CURRENCY
-) -> list[SalaryRow]:
-    """Salaries by level from postings, as `SalaryStory.by_level` computes them (a salary in a currency without
-    a rate is left out; a level with fewer than MIN_SALARY_SAMPLE salaries has no row). Prefer `salary_story`,
-    which adds the catalog's facts where they apply."""
-    paid, _ = _paid(postings, {code.upper(): rate for code, rate in rates.items()})
-    rows = []
-    for level in LEVELS:
-        group = [row for row in paid if row[0].level == level]
-        if len(group) >= MIN_SALARY_SAMPLE:
-            rows.append(_row(_figure(group, level, None, None)))
-    return rows
-
-
-def salary_by_city(
-    postings: Sequence[PostingView], level: str, rates: Mapping[str, float], home: str = HOME_CURRENCY
-) -> dict[str, list[SalaryRow]]:
-    """For one level, the salary row of each city with enough salaries (as `SalaryStory.by_city`)."""
-    paid, _ = _paid(postings, {code.upper(): rate for code, rate in rates.items()})
-    cities: dict[str, list[tuple[PostingView, float, str]]] = {}
-    for row in paid:
-        if row[0].level == level and row[0].city:
-            cities.setdefault(row[0].city, []).append(row)
-    return {
-        city: [_row(_figure(group, level, city, None))]
-        for city, group in sorted(cities.items())
-        if len(group) >= MIN_SALARY_SAMPLE
-    }

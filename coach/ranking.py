@@ -298,7 +298,7 @@ def rank(
     candidates = set(named) | core | nice
 
     def missing_prerequisites(sid: str) -> set[str]:
-        return catalog.implied(catalog.skills[sid].requires) - known
+        return catalog.prerequisites(catalog.skills[sid].requires) - known
 
     def choose(ref: str) -> str | None:
         """The skill to learn for a ref: itself, or for a group the member the student named, else the one

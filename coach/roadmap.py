@@ -156,7 +156,7 @@ def plan_from_ranking(
             sid = entry.skill_id
             if sid in turned_down or not catalog.skills[sid].actions:
                 continue
-            if not catalog.implied(catalog.skills[sid].requires) <= learned:
+            if not catalog.prerequisites(catalog.skills[sid].requires) <= learned:
                 continue
             if items + _size(catalog, sid) <= TERM_ITEMS:
                 term_soft = entry

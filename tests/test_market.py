@@ -12,38 +12,12 @@ from pydantic import AnyHttpUrl
 from sqlalchemy import func, select
 
 from bot.factory import create_dispatcher
-from coach.market import PostingView, salary_by_city, salary_table
 from services.hh import HhError, fetch_vacancy, vacancy_id
 from storage.models import Posting
 from testkit.client import ChatClient
 from tests.test_journey import onboard
 
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def test_salary_table_by_level_converts_only_with_rates():
-    postings = [
-        PostingView(1, "a", None, frozenset(), level="junior", salary_from=400_000, salary_to=600_000, currency="KZT"),
-        PostingView(2, "b", None, frozenset(), level="junior", salary_from=1_000, salary_to=1_000, currency="USD"),
-        PostingView(3, "c", None, frozenset(), level="senior", salary_from=2_000_000, currency="KZT"),
-        PostingView(4, "d", None, frozenset(), level="senior"),  # no salary
-    ]
-    as_posted = {(r.level, r.currency): r for r in salary_table(postings, {})}
-    assert set(as_posted) == {("junior", "KZT"), ("junior", "USD"), ("senior", "KZT")}
-    converted = {(r.level, r.currency): r for r in salary_table(postings, {"USD": 500})}
-    junior = converted[("junior", "KZT")]
-    assert (junior.sample, junior.low, junior.high, junior.median) == (2, 400_000, 600_000, 500_000)
-    assert ("junior", "USD") not in converted
-
-
-def test_salaries_by_city_for_one_level():
-    postings = [
-        PostingView(1, "a", None, frozenset(), level="junior", city="Almaty", salary_from=400_000, currency="KZT"),
-        PostingView(2, "b", None, frozenset(), level="junior", city="Astana", salary_from=500_000, currency="KZT"),
-        PostingView(3, "c", None, frozenset(), level="middle", city="Almaty", salary_from=900_000, currency="KZT"),
-    ]
-    cities = salary_by_city(postings, "junior", {})
-    assert {city: rows[0].median for city, rows in cities.items()} == {"Almaty": 400_000, "Astana": 500_000}
 
 
 def test_vacancy_ids_are_read_from_links():
@@ -57,10 +31,12 @@ async def test_market_shows_numbers_and_a_chart(alice):
     replies = await alice.send("/market")
     chart, text = replies
     assert chart.content.startswith(b"\x89PNG")
-    assert "Market for Backend Engineer: 7 postings" in text.visible
-    assert "Django — 43% (3/7)" in text.visible
+    assert "Market for Backend Engineer · Python" in text.visible
+    assert "7 postings for Backend Engineer · Python: 7 built-in samples" in text.visible
+    assert "one of Django / FastAPI / Flask — 43% (3/7)" in text.visible  # alternatives: one line
     assert "Python — 43% (3/7) ✅" in text.visible
-    assert "Salaries by level" in text.visible
+    assert "Salaries by level" in text.visible and "students' market overview" in text.visible
+    assert "(3 postings)" not in text.visible  # the samples' salaries are no evidence
     assert "Surprising" in text.visible
 
 
@@ -73,10 +49,11 @@ async def test_a_pasted_posting_counts_in_my_market_only(alice, dana):
     assert "Your match: 1 of 5 skills" in reply.visible
     assert "Missing:" in reply.visible
     _chart, text = await alice.send("/market")
-    assert "8 postings (1 added by you)" in text.visible
+    assert "8 postings for Backend Engineer · Python: 1 added by you, 7 built-in samples" in text.visible
     await onboard(dana, role="Backend-разработчик", city="Алматы", typed="Python", done="Готово", skip="Пропустить")
     _, other = await dana.send("/market")
-    assert other.visible.split("\n")[0].endswith("вакансий: 7")  # Alice's find is not in Dana's market
+    assert "7 вакансий по направлению" in other.visible  # Alice's find is not in Dana's market
+    assert "добавлено вами" not in other.visible
 
 
 async def test_a_posting_without_skills_is_not_saved(alice):
@@ -162,16 +139,27 @@ async def test_hh_timeouts_and_outages_are_told_apart(fake_hh):
     assert down.value.kind == "unavailable"
 
 
-async def test_market_shows_salaries_by_city_for_my_level(alice, database, catalog, parser):
+async def test_market_shows_salaries_by_city_for_my_level(alice, database, catalog, parser, tmp_path):
+    """Salaries of the student's level per city with enough postings, with the sample and the dates; a
+    currency without a rate is left out and said so, never shown as if it were tenge."""
     from testkit.seeding import importer
 
-    await importer(database, catalog, parser).import_files(
-        [FIXTURES / "hh" / "page.json", FIXTURES / "hh" / "broken.jsonl"]
-    )
+    def vacancy(number: int, city: str, low: int, currency: str = "KZT") -> dict:
+        return {"id": str(700 + number), "name": "Middle Python Developer", "area": {"name": city},
+                "key_skills": [{"name": "Python"}, {"name": "Django"}],
+                "published_at": f"2026-11-0{number}T10:00:00+0500",
+                "salary": {"from": low, "to": low + 200_000, "currency": currency}}  # fmt: skip
+
+    rows = [vacancy(1, "Алматы", 900_000), vacancy(2, "Алматы", 1_000_000), vacancy(3, "Алматы", 1_100_000),
+            vacancy(4, "Астана", 2_000, "USD")]  # fmt: skip
+    (tmp_path / "middle.json").write_text(json.dumps(rows, ensure_ascii=False))
+    await importer(database, catalog, parser).import_files([tmp_path / "middle.json"])
     await onboard(alice, level="Middle", typed="Python")
     _chart, text = await alice.send("/market")
     assert "Middle by city:" in text.visible
-    assert "• Almaty: 1,100,000 KZT · 900,000–1,300,000 · 1" in text.visible  # the imported Go posting
+    assert "• Almaty: median 1,100,000 KZT" in text.visible and "(3 postings; 1 Nov 2026 – 3 Nov 2026)" in text.visible
+    assert "Astana" not in text.visible.split("Middle by city:")[1]  # one posting is no figure
+    assert "Not counted (no exchange rate set): 1 USD." in text.visible
 
 
 def test_the_market_cache_expires_and_is_per_database():
@@ -202,7 +190,7 @@ async def test_an_import_shows_in_the_market_at_once(alice, database, catalog, p
 
     await onboard(alice, typed="Python")
     _chart, before = await alice.send("/market")
-    assert "Market for Backend Engineer: 7 postings" in before.visible
+    assert "7 postings for Backend Engineer · Python" in before.visible
     await importer(database, catalog, parser).import_files([FIXTURES / "hh" / "page.json"])
     _chart, after = await alice.send("/market")
-    assert "Market for Backend Engineer: 9 postings" in after.visible
+    assert "9 postings for Backend Engineer · Python: 2 from hh.kz / hh.ru, 7 built-in samples" in after.visible

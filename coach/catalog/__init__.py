@@ -134,9 +134,22 @@ class Catalog:
     def covered(self, ref: str, have: Collection[str]) -> bool:
         return any(sid in have for sid in self.members(ref))
 
+    def prerequisites(self, skill_ids: Iterable[str]) -> set[str]:
+        """The given skills and everything they require, transitively (hard prerequisites only)."""
+        return self._closure(sid for sid in skill_ids if sid in self.skills)
+
     def implied(self, have: Iterable[str]) -> set[str]:
-        """What a student knows, prerequisites included: whoever uses FastAPI knows Python."""
-        return self._closure(sid for sid in have if sid in self.skills)
+        """What a student knows, prerequisites and what comes with a skill included: whoever uses FastAPI knows
+        Python (a prerequisite) and has built a REST API over HTTP (what the framework is for)."""
+        seen: set[str] = set()
+        stack = [sid for sid in have if sid in self.skills]
+        while stack:
+            sid = stack.pop()
+            if sid not in seen:
+                seen.add(sid)
+                stack.extend(self.skills[sid].requires)
+                stack.extend(self.skills[sid].implies)
+        return seen
 
     @cached_property
     def _mention_index(self) -> tuple[dict[str, str], frozenset[str], int]:
@@ -292,6 +305,7 @@ def _check_references(catalog: Catalog) -> None:
     need(catalog.cross_cutting, "roles.toml cross_cutting")
     for skill in catalog.skills.values():
         need(skill.requires, f"skill {skill.id} requires")
+        need(skill.implies, f"skill {skill.id} implies")
         if skill.id in skill.requires:
             raise CatalogError(f"skill {skill.id} requires itself")
     for role in catalog.roles.values():

@@ -80,6 +80,9 @@ class Skill(Frozen):
     # Hard prerequisites only: Y is required for X when a learner cannot do X's first action item without Y
     # (DRF needs Django; Docker does not need Linux). The roadmap puts a missing one right before X.
     requires: tuple[SlugId, ...] = ()
+    # What anyone who has this skill knows too, without it being needed first: a web framework's user has
+    # built a REST API over HTTP. Counts as had; never planned before the skill.
+    implies: tuple[SlugId, ...] = ()
     actions: tuple[Action, ...] = Field(default=(), max_length=4)
 
     def display(self, lang: str) -> str:

@@ -13,7 +13,18 @@ from coach.progress import ItemState, Progress
 from coach.roadmap import Reason
 from coach.student import Profile
 from handlers.coaching.layout import RoadmapLayout
-from handlers.common.format import bar, fit, link, names, percent, postings_phrase, quote, ref_name, ref_names
+from handlers.common.format import (
+    bar,
+    demand_name,
+    fit,
+    link,
+    names,
+    percent,
+    postings_phrase,
+    quote,
+    ref_name,
+    ref_names,
+)
 from handlers.common.labels import city_name, level_name, term_name
 from handlers.common.market import enough, salary_line, salary_range, scope, sources_line
 from services.coaching import Roadmap
@@ -43,7 +54,7 @@ def _demand_line(catalog: Catalog, demand: SkillDemand, weighed: bool, lang: str
         notes.append(_("core"))
     if weighed and demand.total:
         notes.append(_("in {share} of postings").format(share=percent(demand.share)))
-    return f"• {ref_name(catalog, demand.ref, lang)}" + (f" — {' · '.join(notes)}" if notes else "")
+    return f"• {demand_name(catalog, demand, lang)}" + (f" — {' · '.join(notes)}" if notes else "")
 
 
 def gap_report(catalog: Catalog, roadmap: Roadmap, lang: str) -> str:

@@ -81,3 +81,11 @@ def ref_names(catalog: Catalog, refs: Iterable[str], lang: str, limit: int = LIS
 
 def percent(share: float) -> str:
     return f"{round(100 * share)}%"
+
+
+def demand_name(catalog: Catalog, demand, lang: str) -> str:
+    """A gap as the student should read it: what they named, as they named it ("GitHub", not "one of GitHub /
+    GitLab / Bitbucket"); otherwise the skill or the group."""
+    if demand.named and demand.skill_id in catalog.skills:
+        return html.quote(catalog.skill(demand.skill_id).display(lang))
+    return ref_name(catalog, demand.ref, lang)

@@ -19,15 +19,17 @@ from aiogram.utils.i18n import gettext as _
 from coach.catalog import Catalog
 from coach.progress import ItemState
 from coach.roadmap import Term
-from handlers.common.format import ref_name
+from handlers.common.format import demand_name, ref_name
 from handlers.common.labels import city_name, level_name, term_name
 from handlers.common.market import salary_figure, salary_line, scope, sources_line
 from services.coaching import Roadmap
 
 POSTINGS_IN_REPORT = 5
 _TAGS = re.compile(r"<[^>]+>")
-# Characters Markdown renderers read as markup; a backslash makes each literal.
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
+# Characters Markdown renderers read as markup anywhere in a line (links, emphasis, code, HTML, tables), and
+# what starts a heading, a list or a quote at the beginning of one; a backslash makes each literal.
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>|~])")
+_LINE_START = re.compile(r"^(\s*)(?:([#>+=-])|(\d+)([.)]))")
 
 
 def plain(text_html: str) -> str:
@@ -35,9 +37,19 @@ def plain(text_html: str) -> str:
     return html.unescape(_TAGS.sub("", text_html))
 
 
-def md(text: str | None) -> str:
-    """Text from outside made literal in Markdown: one line, every markup character escaped."""
-    return _MARKDOWN.sub(r"\\\1", " ".join((text or "").split()))
+def md(text: str | None, line_start: bool = False) -> str:
+    """Text made literal in Markdown: one line, every markup character escaped — and, for text that begins
+    a line (`line_start`), what would make it a heading, a list or a quote."""
+    escaped = _MARKDOWN.sub(r"\\\1", " ".join((text or "").split()))
+    if not line_start:
+        return escaped
+
+    def literal(match: re.Match[str]) -> str:
+        if match.group(2):
+            return f"{match.group(1)}\\{match.group(2)}"
+        return f"{match.group(1)}{match.group(3)}\\{match.group(4)}"  # "1\." is no list item
+
+    return _LINE_START.sub(literal, escaped)
 
 
 def safe_url(url: str | None) -> str | None:
@@ -85,7 +97,7 @@ def build_report(catalog: Catalog, roadmap: Roadmap, lang: str, today: datetime)
     blocks.append(Block("heading", "3. " + _("My chosen role")))
     blocks.append(Block("text", f"{where} — {role.summary.get(lang)}"))
     have = [catalog.skill(sid).display(lang) for sid in (*gap.have, *gap.other_have)]
-    named = [plain(ref_name(catalog, d.ref, lang)) for d in gap.named]
+    named = [plain(demand_name(catalog, d, lang)) for d in gap.named]
     top = [f"{plain(ref_name(catalog, d.ref, lang))} ({round(100 * d.share)}%)" if d.total else
            plain(ref_name(catalog, d.ref, lang)) for d in gap.top()]  # fmt: skip
     blocks.append(Block("bullets", items=[
@@ -132,7 +144,7 @@ def build_report(catalog: Catalog, roadmap: Roadmap, lang: str, today: datetime)
     story = gap.salaries
     blocks.append(Block("text", plain(salary_line(catalog, story, student.level, lang))))
     if story is not None and story.by_level:
-        rows = [[_("Level"), _("Monthly, KZT")]]
+        rows = [[_("Level (all cities)"), _("Monthly, KZT")]]
         rows += [[level_name(row.level), plain(salary_figure(catalog, row, lang))] for row in story.by_level]
         blocks.append(Block("table", items=rows))
     if story is not None and story.by_city:
@@ -215,7 +227,7 @@ def markdown(blocks: list[Block]) -> str:
         elif block.kind == "subheading":
             out += [f"### {md(block.text)}", ""]
         elif block.kind == "text":
-            out += [md(block.text), ""]
+            out += [md(block.text, line_start=True), ""]
         elif block.kind in ("bullets", "numbered"):
             for number, (text, subs) in enumerate(block.items, 1):
                 mark = f"{number}." if block.kind == "numbered" else "*"
