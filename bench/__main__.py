@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 
-from bench import evaluation, footprint, imports, market, reminders, scaleout, updates
+from bench import concurrency, evaluation, footprint, imports, market, reminders, scaleout, updates
 
 
 def main() -> None:
@@ -17,6 +17,11 @@ def main() -> None:
     asyncio.run(updates.run(students=200))
     if postgres := os.environ.get("BENCH_POSTGRES_URL") or os.environ.get("TEST_POSTGRES_URL"):
         asyncio.run(updates.run(students=200, postgres_url=postgres))
+    # Many students at once over a real network: 100 new students' /start in one instant, the real process
+    # against the HTTP fake Bot API answering after 0 / 50 / 150 ms (serialisation factor, p50 / p99); then a
+    # 40,000-vacancy import beside the running bot on SQLite (failed updates, longest wait).
+    postgres = os.environ.get("BENCH_POSTGRES_URL") or os.environ.get("TEST_POSTGRES_URL")
+    asyncio.run(concurrency.run(students=100, rtts=(0.05, 0.15), postgres_url=postgres, import_postings=40_000))
     # Reminder fan-out: 1,000 due students at Telegram's default 30 msg/s (about 33 s), and 10,000 at a
     # raised rate (as for paid broadcasts) to show the sender keeps up.
     asyncio.run(reminders.run(users=1000, rate=30, blocked=10))

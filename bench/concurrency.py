@@ -122,13 +122,15 @@ async def burst(database_url: str, students: int, rtt: float, folder: Path) -> d
     }
 
 
-async def median_burst(database_url: str, students: int, rtt: float, folder: Path) -> dict[str, float]:
-    runs = [await burst(database_url, students, rtt, folder) for _ in range(ROUNDS)]
+async def median_burst(database_url: str, students: int, rtt: float, folder: Path, rounds: int) -> dict[str, float]:
+    runs = [await burst(database_url, students, rtt, folder) for _ in range(rounds)]
     return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
 
 
-async def bursts(database_url: str, students: int, rtts: list[float], folder: Path) -> list[tuple[str, object]]:
-    results = {rtt: await median_burst(database_url, students, rtt, folder) for rtt in sorted({0.0, *rtts})}
+async def bursts(
+    database_url: str, students: int, rtts: list[float], folder: Path, rounds: int = ROUNDS
+) -> list[tuple[str, object]]:
+    results = {rtt: await median_burst(database_url, students, rtt, folder, rounds) for rtt in sorted({0.0, *rtts})}
     base = results[0.0]["last"]
     rows: list[tuple[str, object]] = []
     for rtt, result in results.items():
@@ -211,16 +213,16 @@ def _spread(values: list[float]) -> str:
 
 
 async def run(students: int = 100, rtts: tuple[float, ...] = (0.05, 0.15), postgres_url: str | None = None,
-              import_postings: int = 40_000, save: bool = True) -> list[dict]:  # fmt: skip
+              import_postings: int = 40_000, rounds: int = ROUNDS, save: bool = True) -> list[dict]:  # fmt: skip
     reports = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         sqlite = f"sqlite+aiosqlite:///{folder / 'burst.sqlite3'}"
-        rows = await bursts(sqlite, students, list(rtts), folder)
+        rows = await bursts(sqlite, students, list(rtts), folder, rounds)
         reports.append(report(f"concurrency-{students}-students-sqlite", rows, save=save))
         if postgres_url:
             async with scratch_postgres(postgres_url) as url:
-                rows = await bursts(url, students, list(rtts), folder)
+                rows = await bursts(url, students, list(rtts), folder, rounds)
             reports.append(report(f"concurrency-{students}-students-postgresql", rows, save=save))
         if import_postings:
             rows = await import_beside(folder, import_postings, min(students, 40), 0.1)

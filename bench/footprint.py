@@ -1,7 +1,7 @@
 """Memory and start-up of the real bot process (`python -m bot run`) on a big database, against the fake Bot
 API server over real HTTP (tests/fakes/bot_api_server.py), as the end-to-end tests run it.
 
-1. A SQLite file with N onboarded students (bench/seed.py) and M generated hh.ru vacancies (the real import).
+1. A SQLite file with N onboarded students (testkit/bulk.py) and M generated hh.ru vacancies (the real import).
 2. **Start-up**: from spawning the process to its first getUpdates — by then it has imported everything,
    migrated, checked the sample postings, built the dispatcher, registered its commands and is polling, so
    it is the moment a student's message would be read. The median of a few starts, beside two references
@@ -37,13 +37,13 @@ from typing import Any
 
 from bench.imports import write_jsonl
 from bench.report import report
-from bench.seed import FIRST_ID, seed_students
 from bot.bootstrap import prepare_storage
 from coach.catalog import Catalog, default_catalog
 from coach.skills import SkillParser
-from services.postings import import_files
-from storage.db import create_engine, create_session_pool
+from storage.db import Database
 from testkit.bot_api_server import FakeBotApiServer, ServerMessage
+from testkit.bulk import FIRST_ID, seed_students
+from testkit.seeding import importer
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "123456:BENCH-footprint-token-ABCDEFGHIJKLM"
@@ -149,12 +149,24 @@ class Student:
                 return found
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise TimeoutError(f"student {self.id}: no {what} in {STEP_TIMEOUT:.0f}s")
+                last = self._messages()[-1].visible[:80] if self._messages() else "nothing"
+                raise TimeoutError(f"student {self.id}: no {what} in {STEP_TIMEOUT:.0f}s (last: {last!r})")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), remaining)
 
     def _messages(self) -> list[ServerMessage]:
         return self.api.chats.get(self.id, [])
+
+    def _last_buttons(self) -> list[str]:
+        messages = self._messages()
+        return [text for text, _ in messages[-1].buttons()] if messages else []
+
+    async def past_skills(self, skip: str) -> bool:
+        """After Done on the skills: wait for the next question, the stack (True) or the last step (False)."""
+        step = await self._until(
+            lambda: next((t for t in self._last_buttons() if "🤷" in t or skip in t), None), "the step after skills"
+        )
+        return "🤷" in step
 
     async def send(self, text: str, until: str | None = None) -> None:
         """Send a message; wait for a reply (with a button reading `until`, when given: the last message of
@@ -195,8 +207,10 @@ async def newcomer(api: BenchApi, catalog: Catalog, user_id: int, number: int, t
     await student.tap(catalog.role(ROLES[number % len(ROLES)]).display(lang))
     await student.tap(words["level"])
     await student.tap(catalog.cities[number % 2].display(lang))
-    await student.send(SKILLS_TYPED[number % len(SKILLS_TYPED)])
+    await student.send(SKILLS_TYPED[number % len(SKILLS_TYPED)], until=words["done"])  # the picker again
     await student.tap(words["done"])
+    if await student.past_skills(words["skip"]):  # the skills said nothing of the stack: "not decided yet"
+        await student.tap("🤷")
     await student.tap(words["skip"])
     await student.tap("📋")  # "My roadmap" under the gap report: the report has arrived
     await student.tap("1 ✅")
@@ -314,18 +328,17 @@ async def build_database(
 ) -> tuple[float, float]:
     """The big database, built the way production would have filled it; returns (import s, seed s)."""
     parser = SkillParser(catalog)
-    engine = create_engine(url)
-    pool = create_session_pool(engine)
+    db = Database.open(url)
     try:
-        await prepare_storage(engine, pool, catalog, parser)
+        await prepare_storage(db, catalog, parser)
         path = write_jsonl(folder / "vacancies.jsonl", postings)
         started = time.perf_counter()
-        await import_files(pool, catalog, parser, [path])
+        await importer(db, catalog, parser).import_files([path])
         imported = time.perf_counter() - started
         path.unlink()
-        seeded = await seed_students(engine, catalog, users, roadmaps=roadmaps)
+        seeded = await seed_students(db.engine, catalog, users, roadmaps=roadmaps)
     finally:
-        await engine.dispose()  # the last connection folds the write-ahead log back into the file
+        await db.dispose()  # the last connection folds the write-ahead log back into the file
     return imported, seeded.seconds
 
 

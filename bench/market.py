@@ -1,7 +1,7 @@
 """Market statistics at scale: the gap report and the market snapshot with few and with many postings.
 
-One SQLite file per size, each with the same onboarded students (bench/seed.py) and that many generated
-hh.ru vacancies loaded through the real import (`services.postings.import_files`, so the per-role aggregates
+One SQLite file per size, each with the same onboarded students (testkit/bulk.py) and that many generated
+hh.ru vacancies loaded through the real import (`PostingService.import_files`, so the per-role aggregates
 are maintained as in production). On each, for a few roles and many repetitions:
 
 - **snapshot**: `CoachService.market(role)` with the per-database market cache dropped first — the cost a
@@ -36,23 +36,23 @@ from pathlib import Path
 
 from aiogram.utils.i18n import I18n
 from sqlalchemy import event, func, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.imports import write_jsonl
 from bench.report import report
-from bench.seed import seed_students
 from bot.bootstrap import prepare_storage
 from bot.i18n import create_i18n
 from coach.catalog import Catalog, default_catalog
 from coach.skills import SkillParser
-from handlers import views
+from handlers.coaching.texts import gap_report as gap_text
 from services.coaching import CoachService
 from services.market_cache import cache_for
-from services.postings import import_files
-from storage.db import create_engine, create_session_pool
+from storage.db import Database
 from storage.models import RolePostingCount, User
 from storage.postings import PostingRepo
 from storage.users import UserRepo
+from testkit.bulk import seed_students
+from testkit.seeding import importer
 
 ROLES = ("backend", "frontend", "qa", "devops", "data_engineer", "ml_engineer")
 WARMUP = 5
@@ -63,11 +63,14 @@ class Store:
     """One benchmark database, ready to be measured."""
 
     postings: int
-    engine: AsyncEngine
-    pool: async_sessionmaker[AsyncSession]
+    db: Database
     import_seconds: float
     imported: int
     users: list[int] = field(default_factory=list)  # students of the measured roles
+
+    @property
+    def engine(self) -> AsyncEngine:
+        return self.db.engine
 
 
 @dataclass
@@ -88,18 +91,17 @@ class Timings:
 
 async def build(folder: Path, postings: int, users: int, catalog: Catalog, parser: SkillParser) -> Store:
     """Migrate, import `postings` vacancies through the real import (timed), then seed `users` students."""
-    engine = create_engine(f"sqlite+aiosqlite:///{folder / f'market-{postings}.sqlite3'}")
-    pool = create_session_pool(engine)
-    await prepare_storage(engine, pool, catalog, parser)
+    db = Database.open(f"sqlite+aiosqlite:///{folder / f'market-{postings}.sqlite3'}")
+    await prepare_storage(db, catalog, parser)
     path = write_jsonl(folder / f"vacancies-{postings}.jsonl", postings)
     started = time.perf_counter()
-    result = await import_files(pool, catalog, parser, [path])
-    store = Store(postings, engine, pool, time.perf_counter() - started, result.added)
+    result = await importer(db, catalog, parser).import_files([path])
+    store = Store(postings, db, time.perf_counter() - started, result.added)
     path.unlink()
-    await seed_students(engine, catalog, users)
-    async with pool() as session:
+    await seed_students(db.engine, catalog, users)
+    async with db.read() as session:
         store.users = list(await session.scalars(select(User.id).where(User.role_id.in_(ROLES))))
-    await settle(engine)
+    await settle(db.engine)
     return store
 
 
@@ -113,25 +115,22 @@ async def settle(engine: AsyncEngine) -> None:
 
 async def snapshot(store: Store, catalog: Catalog, role_id: str) -> int:
     """A cache miss: the role's shared market read from the database. Returns the postings it loaded."""
-    async with store.pool() as session:
-        return len((await CoachService(session, catalog).market(role_id)).postings)
+    return len((await CoachService(store.db, catalog).market(role_id)).postings)
 
 
 async def gap_report(store: Store, catalog: Catalog, i18n: I18n, user_id: int) -> str:
-    """What the /gap handler does once the middleware has the user: profile, roadmap, gap, the text."""
-    async with store.pool() as session:
-        user = await UserRepo(session).get(user_id)
-        assert user is not None
-        service = CoachService(session, catalog)
-        profile = await service.profile(user)
-        roadmap = await service.roadmap(profile)
-        with i18n.context(), i18n.use_locale(user.language):
-            return views.gap_report(catalog, profile, roadmap.gap, user.language)
+    """What the /gap handler does once the middleware has the student: their roadmap, the gap, the text."""
+    async with store.db.read() as session:
+        student = await UserRepo(session).get(user_id)
+    assert student is not None
+    roadmap = await CoachService(store.db, catalog).overview(student)
+    assert roadmap is not None
+    with i18n.context(), i18n.use_locale(student.language):
+        return gap_text(catalog, roadmap, student.language)
 
 
 async def cities(store: Store, catalog: Catalog) -> None:
-    async with store.pool() as session:
-        await CoachService(session, catalog).cities()
+    await CoachService(store.db, catalog).cities()
 
 
 async def measure(store: Store, catalog: Catalog, i18n: I18n, repeats: int, seed: int = 3) -> Timings:
@@ -214,7 +213,7 @@ def _is_scan(detail: str) -> bool:
 async def stored(store: Store) -> tuple[int, int]:
     """(imported postings stored, postings the role aggregates count besides the catalog's samples): both
     must equal what was imported."""
-    async with store.pool() as session:
+    async with store.db.read() as session:
         hh = await PostingRepo(session).count("hh")
         samples = await PostingRepo(session).count("sample")
         counted = await session.scalar(select(func.sum(RolePostingCount.postings))) or 0
@@ -236,7 +235,7 @@ async def run(
                 timings = await measure(store, catalog, i18n, repeats)
                 results[size] = (store, timings, await scans(store, catalog, i18n), await stored(store))
             finally:
-                await store.engine.dispose()
+                await store.db.dispose()
     name = f"market-{'-'.join(str(size) for size in sorted(sizes))}"
     return report(name, _rows(results, users), _extra(results), save=save)
 

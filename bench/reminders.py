@@ -30,10 +30,9 @@ from coach.skills import SkillParser
 from handlers.reminders import make_composer
 from services.coaching import CoachService
 from services.reminders import ReminderService
-from services.schedule import reschedule
-from storage.db import create_engine, create_session_pool
+from services.students import StudentService
+from storage.db import Database
 from storage.models import ReminderSettings, User
-from storage.users import UserRepo
 from testkit.telegram import FakeTelegram
 
 TOKEN = "42:BENCH-token-for-the-fake-bot-api-012345"
@@ -43,17 +42,15 @@ async def run(users: int, rate: float, blocked: int, database_url: str | None = 
     catalog = default_catalog()
     with tempfile.TemporaryDirectory() as folder:
         url = database_url or f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
-        engine = create_engine(url)
-        pool = create_session_pool(engine)
-        await prepare_storage(engine, pool, catalog, SkillParser(catalog))
+        db = Database.open(url)
+        await prepare_storage(db, catalog, SkillParser(catalog))
         now = datetime.now(UTC)
-        async with pool.begin() as session:
-            for user_id in range(1, users + 1):
-                user = await UserRepo(session).ensure(user_id, "ru" if user_id % 2 else "en", "Asia/Almaty")
-                await CoachService(session, catalog).save_profile(
-                    user, role_id="backend", level="junior", city="Almaty", have={"python", "sql"}, want=set()
-                )
-                await reschedule(session, user, now, weekday=0, hour=19, enabled=True, zone=user.timezone)
+        coach = CoachService(db, catalog)
+        for user_id in range(1, users + 1):
+            student = await StudentService(db, "Asia/Almaty").enter(user_id, "ru" if user_id % 2 else "en")
+            await coach.save_profile(student, role_id="backend", level="junior", city="Almaty",
+                                     have={"python", "sql"}, want=())  # fmt: skip
+        async with db.transaction() as session:
             await session.execute(update(ReminderSettings).values(next_run_at=now - timedelta(minutes=1)))
 
         telegram = FakeTelegram()
@@ -63,7 +60,7 @@ async def run(users: int, rate: float, blocked: int, database_url: str | None = 
         settings = Settings(_env_file=None, bot_token=TOKEN, database_url=url, reminders=False)
         bot = create_bot(settings, TOKEN, session=telegram)
         sender = Sender(bot, rate=rate, per_chat_interval=1.0)
-        service = ReminderService(pool, catalog, sender, make_composer(catalog, create_i18n()))
+        service = ReminderService(db, coach, sender, make_composer(catalog, create_i18n()))
 
         wall, cpu = time.perf_counter(), time.process_time()
         counts = await service.deliver_due(now)
@@ -71,9 +68,9 @@ async def run(users: int, rate: float, blocked: int, database_url: str | None = 
         again = await service.deliver_due(now)  # a second tick finds nothing
 
         per_user = Counter(m.chat_id for m in telegram.messages.values())
-        async with pool() as session:
+        async with db.read() as session:
             inactive = await session.scalar(select(func.count()).select_from(User).where(User.is_active.is_(False)))
-        await engine.dispose()
+        await db.dispose()
 
     delivered = counts.sent
     achieved = delivered / wall if wall else 0.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +24,8 @@ def report(name: str, rows: list[tuple[str, object]], extra: dict | None = None,
         "figures": dict(rows),
         **(extra or {}),
     }
+    if os.environ.get("BENCH_JSON"):  # for the smoke tests, which run benchmarks as processes
+        print("BENCH-JSON: " + json.dumps(data, ensure_ascii=False, default=str))
     if not save:
         return data
     RESULTS.mkdir(exist_ok=True)

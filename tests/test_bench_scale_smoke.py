@@ -8,45 +8,49 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from bench import footprint, market
-from bench.seed import FIRST_ID, seed_students
 from bot.bootstrap import prepare_storage
 from services.coaching import CoachService
 from storage.models import ReminderSettings, RoadmapItem, User, UserSkill
 from storage.reminders import ReminderRepo
 from storage.users import UserRepo
+from testkit.bulk import FIRST_ID, seed_students
+from tests.benchmarks import run_benchmark
 
 
-async def test_seeded_students_read_back_through_the_bots_own_repositories(engine, session_pool, catalog, parser):
-    await prepare_storage(engine, session_pool, catalog, parser)
+async def test_seeded_students_read_back_through_the_bots_own_services(database, session_pool, catalog, parser):
+    engine = database.engine
+    await prepare_storage(database, catalog, parser)
     seeded = await seed_students(engine, catalog, 25)
     assert (seeded.users, seeded.reminders) == (25, 25)
-    assert seeded.skills >= 25 and seeded.roadmap_items > 25 * 20
+    assert seeded.skills >= 25 and seeded.roadmap_items > 25
     async with session_pool() as session:
         for model in (User, ReminderSettings):
             assert await session.scalar(select(func.count()).select_from(model)) == 25
         assert await session.scalar(select(func.count()).select_from(UserSkill)) == seeded.skills
         assert await session.scalar(select(func.count()).select_from(RoadmapItem)) == seeded.roadmap_items
+        # Every student has the roadmap onboarding would have given them.
+        assert await session.scalar(select(func.count(func.distinct(RoadmapItem.user_id)))) == 25
         user = await UserRepo(session).get(FIRST_ID + 3)
-        assert user is not None and user.role_id in catalog.roles and user.created_at.tzinfo is not None
-        service = CoachService(session, catalog)
-        profile = await service.profile(user)
-        assert profile.complete and profile.have
-        roadmap = await service.roadmap(profile)
-        assert roadmap.items and roadmap.progress.total == len(roadmap.items)
+        created = await session.scalar(select(User.created_at).where(User.id == FIRST_ID + 3))
+        assert user is not None and user.role_id in catalog.roles and created is not None
         reminder = await ReminderRepo(session).get(user.id)
-        assert reminder is not None and reminder.next_run_at is not None
-        assert reminder.next_run_at > datetime.now(UTC)  # nobody is due: a benchmark's bot sends no reminders
+    service = CoachService(database, catalog)
+    profile = await service.profile(user)
+    assert profile.complete and profile.have
+    roadmap = await service.roadmap(profile)
+    assert roadmap.items and roadmap.progress.total == len(roadmap.items)
+    assert reminder is not None and reminder.next_run_at is not None
+    assert reminder.next_run_at > datetime.now(UTC)  # nobody is due: a benchmark's bot sends no reminders
 
 
-async def test_seeding_without_roadmaps_writes_none(engine, session_pool, catalog, parser):
-    await prepare_storage(engine, session_pool, catalog, parser)
-    seeded = await seed_students(engine, catalog, 10, roadmaps=False)
+async def test_seeding_without_roadmaps_writes_none(database, catalog, parser):
+    await prepare_storage(database, catalog, parser)
+    seeded = await seed_students(database.engine, catalog, 10, roadmaps=False)
     assert (seeded.users, seeded.roadmap_items) == (10, 0)
 
 
-async def test_market_benchmark_counts_every_posting_and_finds_no_full_scans():
-    figures = (await market.run(sizes=(20, 60), users=30, repeats=2, save=False))["figures"]
+def test_market_benchmark_counts_every_posting_and_finds_no_full_scans():
+    figures = run_benchmark("market", sizes=[20, 60], users=30, repeats=2)["figures"]
     assert figures["students stored"] == 30
     assert figures["20: imported / stored / in aggregates"] == "20 / 20 / 20"
     assert figures["60: imported / stored / in aggregates"] == "60 / 60 / 60"
@@ -60,9 +64,9 @@ async def test_market_benchmark_counts_every_posting_and_finds_no_full_scans():
 
 
 @pytest.mark.e2e
-async def test_footprint_benchmark_serves_the_burst_and_stops_cleanly():
-    result = await footprint.run(
-        users=40, postings=30, students=2, returning_students=2, starts=1, ramp=0, think=0, save=False
+def test_footprint_benchmark_serves_the_burst_and_stops_cleanly():
+    result = run_benchmark(
+        "footprint", users=40, postings=30, students=2, returning_students=2, starts=1, ramp=0, think=0
     )
     figures = result["figures"]
     assert figures["burst: new students / returning"] == "2 / 2"

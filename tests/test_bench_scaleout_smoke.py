@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench import scaleout
+from tests.benchmarks import run_benchmark
 from tests.conftest import POSTGRES_URL, REDIS_URL
 
 STUDENTS = 6
@@ -16,8 +16,11 @@ UPDATES_PER_STUDENT = 6  # /gap, /roadmap, two ticks, /progress, free text
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.skipif(not (POSTGRES_URL and REDIS_URL), reason="needs TEST_POSTGRES_URL and TEST_REDIS_URL (CI)")
-async def test_scaleout_benchmark_answers_every_update_on_every_replica():
-    result = await scaleout.run(students=STUDENTS, concurrency=4, replica_counts=(1, 2), warmup=2, settle=0, save=False)
+def test_scaleout_benchmark_answers_every_update_on_every_replica():
+    result = run_benchmark(
+        "scaleout", students=STUDENTS, concurrency=4, replica_counts=[1, 2], warmup=2, settle=0,
+        postgres_url=POSTGRES_URL, redis_url=REDIS_URL,
+    )  # fmt: skip
     updates = STUDENTS * UPDATES_PER_STUDENT
     for config in result["configurations"]:
         assert config["updates posted"] == config["answered 200"] == updates
@@ -35,7 +38,6 @@ async def test_scaleout_benchmark_answers_every_update_on_every_replica():
     assert "throughput 2 / 1 replicas" in result["figures"]
 
 
-async def test_scaleout_benchmark_skips_without_servers(monkeypatch):
-    for name in ("BENCH_POSTGRES_URL", "BENCH_REDIS_URL", "TEST_POSTGRES_URL", "TEST_REDIS_URL"):
-        monkeypatch.delenv(name, raising=False)
-    assert (await scaleout.run(students=1, save=False)) == {"benchmark": "scaleout", "skipped": True}
+def test_scaleout_benchmark_skips_without_servers():
+    unset = dict.fromkeys(("BENCH_POSTGRES_URL", "BENCH_REDIS_URL", "TEST_POSTGRES_URL", "TEST_REDIS_URL"))
+    assert run_benchmark("scaleout", env=unset, students=1) == {"benchmark": "scaleout", "skipped": True}

@@ -6,7 +6,7 @@ city, skills) and written with SQLAlchemy Core in big batches: a `users` row, `u
 `reminders` row with its next slot, and the roadmap items the plan makes, a few of them ticked. Onboarding
 clears the conversation state, so no `fsm_states` rows.
 
-    python -m bench.seed DATABASE_URL [--users 10000] [--no-roadmaps]
+    python -m testkit.bulk DATABASE_URL [--users 10000] [--no-roadmaps]
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from coach.catalog import Catalog, default_catalog
+from coach.ranking import student_stack
 from coach.roadmap import build_plan
 from coach.schedule import Schedule, next_run
 from storage.market import MarketRepo
@@ -42,6 +43,7 @@ class Template:
     """One kind of student: what they said in onboarding and the roadmap the plan gave them."""
 
     role_id: str
+    stack: str | None
     level: str
     city: str
     have: tuple[str, ...]
@@ -61,18 +63,23 @@ class Seeded:
 async def templates(engine: AsyncEngine, catalog: Catalog, rng: random.Random) -> list[Template]:
     """A dozen profiles per role, each planned once against the role's current market (as onboarding does)."""
     out = []
-    async with engine.connect() as conn:
-        markets = {role_id: await _market(conn, role_id) for role_id in catalog.roles}
+    markets: dict[tuple[str, str | None], object] = {}
     for role_id, role in catalog.roles.items():
-        pool = list(role.core + role.nice)
+        refs = [*role.core, *role.nice, *(ref for stack in role.stacks for ref in (*stack.core, *stack.nice))]
+        pool = list(dict.fromkeys(sid for ref in refs for sid in catalog.members(ref)))
         for _ in range(PROFILES_PER_ROLE):
             have = rng.sample(pool, k=rng.randint(1, min(6, len(pool))))
             rest = [sid for sid in pool if sid not in have]
             want = rng.sample(rest, k=rng.randint(0, min(2, len(rest))))
-            plan = build_plan(catalog, role_id, set(have), set(want), markets[role_id])
+            stack = student_stack(catalog, role_id, have, want)
+            if (role_id, stack) not in markets:
+                async with engine.connect() as conn:
+                    markets[(role_id, stack)] = await _market(conn, role_id, stack)
+            plan = build_plan(catalog, role_id, set(have), tuple(want), markets[(role_id, stack)])
             out.append(
                 Template(
                     role_id,
+                    stack,
                     rng.choice(LEVELS),
                     rng.choice(CITIES),
                     tuple(have),
@@ -83,10 +90,10 @@ async def templates(engine: AsyncEngine, catalog: Catalog, rng: random.Random) -
     return out
 
 
-async def _market(conn: AsyncConnection, role_id: str):
+async def _market(conn: AsyncConnection, role_id: str, stack: str | None):
     """The role's market through the real repository (an ORM session on this connection)."""
     async with AsyncSession(bind=conn) as session:
-        return await MarketRepo(session).snapshot(role_id)
+        return await MarketRepo(session).snapshot(role_id, stack)
 
 
 @cache
@@ -95,9 +102,9 @@ def _slot(weekday: int, hour: int, zone: str, now: datetime) -> datetime:
 
 
 COLUMNS = {
-    User: ("id", "language", "timezone", "role_id", "level", "city", "is_active", "last_seen_at", "created_at",
-           "updated_at"),
-    UserSkill: ("user_id", "skill_id", "status", "created_at"),
+    User: ("id", "language", "timezone", "role_id", "stack", "level", "city", "is_active", "last_seen_at",
+           "created_at", "updated_at"),
+    UserSkill: ("user_id", "skill_id", "status", "position", "created_at"),
     ReminderSettings: ("user_id", "enabled", "weekday", "hour", "next_run_at"),
     RoadmapItem: ("user_id", "skill_id", "action_no", "position", "state", "done_at", "created_at", "updated_at"),
 }  # fmt: skip
@@ -116,9 +123,10 @@ def _rows(
         language = "ru" if rng.random() < 0.6 else "en"
         active = rng.random() > 0.03
         joined_at = stamp(joined)
-        user = (user_id, language, zone, kind.role_id, kind.level, kind.city, active, seen, joined_at, joined_at)
-        skills = [(user_id, sid, "have", joined_at) for sid in kind.have]
-        skills += [(user_id, sid, "want", joined_at) for sid in kind.want]
+        user = (user_id, language, zone, kind.role_id, kind.stack, kind.level, kind.city, active, seen, joined_at,
+                joined_at)  # fmt: skip
+        skills = [(user_id, sid, "have", 0, joined_at) for sid in kind.have]
+        skills += [(user_id, sid, "want", n, joined_at) for n, sid in enumerate(kind.want)]
         weekday, hour = (0, 19) if rng.random() < 0.7 else (rng.randrange(7), rng.randint(8, 21))
         reminder = (user_id, rng.random() > 0.1, weekday, hour, stamp(_slot(weekday, hour, zone, now)))
         items = []
@@ -201,15 +209,15 @@ class _Writer:
 async def run(database_url: str, users: int, roadmaps: bool = True) -> Seeded:
     from bot.bootstrap import prepare_storage
     from coach.skills import SkillParser
-    from storage.db import create_engine, create_session_pool
+    from storage.db import Database
 
     catalog = default_catalog()
-    engine = create_engine(database_url)
+    db = Database.open(database_url)
     try:
-        await prepare_storage(engine, create_session_pool(engine), catalog, SkillParser(catalog))
-        return await seed_students(engine, catalog, users, roadmaps=roadmaps)
+        await prepare_storage(db, catalog, SkillParser(catalog))
+        return await seed_students(db.engine, catalog, users, roadmaps=roadmaps)
     finally:
-        await engine.dispose()
+        await db.dispose()
 
 
 def main() -> None:
