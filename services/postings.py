@@ -170,6 +170,7 @@ class PostingService:
     async def fetch_draft(self, vacancy: str) -> PostingDraft:
         """A vacancy read from hh.ru (outside any transaction); raises HhError or PostingError."""
         assert self._hh is not None
+        await self._db.before_network()
         raw = await self._hh.vacancy(vacancy)
         return from_hh(raw, self._catalog, self._parser)
 

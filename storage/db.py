@@ -161,6 +161,13 @@ class Database:
         async with self._sessions(bind=self._reader) as session:
             yield session
 
+    async def before_network(self) -> None:
+        """Called by a service before it waits on the network (hh.ru): the update's read session is closed, so
+        no pooled connection waits with it. (Bot API calls get the same from the bot's request middleware.)"""
+        scope = _scope.get()
+        if scope is not None and scope.database is self:
+            await scope.end_read()
+
     def reader(self) -> AsyncSession:
         """A new read-only session the caller closes (the update scope's)."""
         return self._sessions(bind=self._reader)
@@ -192,6 +199,10 @@ class UpdateScope:
         if self._read is not None:
             read, self._read = self._read, None
             await read.close()
+
+    def held(self) -> list[str]:
+        """What the scope holds right now (nothing, before any network call)."""
+        return [what for what, held in (("a read session", self._read), ("pending writes", self._pending)) if held]
 
     def defer(self, key: Hashable, job: Job) -> None:
         """Run `job` in the update's next write transaction (the latest job per key wins)."""

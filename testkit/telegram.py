@@ -12,7 +12,7 @@ import json
 import re
 import time
 from collections import deque
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -154,6 +154,8 @@ class FakeTelegram(BaseSession):
         # to the bot being measured. Tests leave them on.
         self.validate = True
         self.delay = 0.0  # seconds each call takes, as a real Bot API's round trip does
+        # Called with each request as it leaves the bot, before the round trip (tests check what is held then).
+        self.on_request: list[Callable[[TelegramMethod[Any]], None]] = []
 
     async def close(self) -> None:
         pass
@@ -165,6 +167,8 @@ class FakeTelegram(BaseSession):
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
     ) -> TelegramType:
         self.requests.append(method)
+        for hook in self.on_request:
+            hook(method)
         if self.delay:
             await asyncio.sleep(self.delay)
         if self.fail_next:

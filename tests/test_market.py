@@ -111,19 +111,23 @@ async def test_a_posting_by_hh_link(settings, database, catalog, dispatcher_env,
     _, bot, telegram = dispatcher_env
     settings = settings.model_copy(update={"hh_api_url": AnyHttpUrl(url)})
     dp = create_dispatcher(settings=settings, database=database, catalog=catalog)
-    alice = ChatClient(dp, bot, telegram, user_id=1001, first_name="Alice")
-    await onboard(alice, typed="Python, SQL")
-    await alice.send("/market")
-    await alice.click("➕ Add a posting")
-    [reply] = await alice.send("https://hh.kz/vacancy/98000001?from=search")
-    assert "Python разработчик (Junior) — Kolesa Group" in reply.visible
-    assert "Your match: 1 of 5 skills" in reply.visible
-    assert agents and agents[0].startswith("CareerCoach/")
-    await alice.click(
-        "➕ Add a posting", next(m for m in reversed(alice.telegram.sent_to(alice.chat.id)) if m.buttons())
-    )
-    [missing] = await alice.send("https://hh.ru/vacancy/404404")
-    assert "hh.ru has no vacancy 404404" in missing.visible
+    await dp.emit_startup(bot=bot, dispatcher=dp, **dp.workflow_data)
+    try:
+        alice = ChatClient(dp, bot, telegram, user_id=1001, first_name="Alice")
+        await onboard(alice, typed="Python, SQL")
+        await alice.send("/market")
+        await alice.click("➕ Add a posting")
+        [reply] = await alice.send("https://hh.kz/vacancy/98000001?from=search")
+        assert "Python разработчик (Junior) — Kolesa Group" in reply.visible
+        assert "Your match: 1 of 5 skills" in reply.visible
+        assert agents and agents[0].startswith("CareerCoach/")
+        await alice.click(
+            "➕ Add a posting", next(m for m in reversed(alice.telegram.sent_to(alice.chat.id)) if m.buttons())
+        )
+        [missing] = await alice.send("https://hh.ru/vacancy/404404")
+        assert "hh.ru has no vacancy 404404" in missing.visible
+    finally:
+        await dp.emit_shutdown(bot=bot, dispatcher=dp, **dp.workflow_data)  # closes the hh client
 
 
 async def test_hh_timeouts_and_outages_are_told_apart(fake_hh):
