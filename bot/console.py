@@ -34,14 +34,28 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User
 
 CHAT_USER_ID = 100_000_001
-_TAG = re.compile(r"<[^>]+>")
+_TAG = re.compile(r"(<[^>]+>)")
+# Terminal control characters (ESC starts the sequences that clear the screen or move the cursor), C1 codes too;
+# a posting's title may carry them, raw or as an HTML entity. Newlines and tabs stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_BOLD = {"<b>": "\x1b[1m", "</b>": "\x1b[0m"}
+
+
+def safe(text: str) -> str:
+    """Text as the terminal may show it: no control characters."""
+    return _CONTROL.sub("", text)
 
 
 def plain(text: str, ansi: bool) -> str:
-    """HTML parse mode → terminal text (bold as ANSI bold when the terminal shows colours)."""
-    if ansi:
-        text = re.sub(r"<b>(.*?)</b>", "\x1b[1m\\1\x1b[0m", text, flags=re.DOTALL)
-    return html.unescape(_TAG.sub("", text))
+    """HTML parse mode → terminal text: tags dropped (bold as ANSI bold when the terminal shows colours),
+    entities decoded, and no control character from the text itself reaching the terminal."""
+    out = []
+    for part in _TAG.split(text):
+        if part.startswith("<") and part.endswith(">"):
+            out.append(_BOLD.get(part, "") if ansi else "")
+        else:
+            out.append(safe(html.unescape(part)))
+    return "".join(out)
 
 
 class ConsoleSession(BaseSession):
@@ -108,7 +122,7 @@ class ConsoleSession(BaseSession):
                 for button in row:
                     if button.callback_data:
                         self.choices.append((message_id, button.callback_data))
-                        shown.append(f"[{len(self.choices)}] {button.text}")
+                        shown.append(f"[{len(self.choices)}] {safe(button.text)}")
                 if shown:
                     self._print("  " + "   ".join(shown))
 

@@ -23,10 +23,12 @@ class ChatClient:
         user_id: int = 1001,
         language_code: str | None = "en",
         first_name: str = "Aru",
+        chat: Chat | None = None,
     ) -> None:
+        """A user in their private chat with the bot, or in `chat` (a group)."""
         self.dp, self.bot, self.telegram = dp, bot, telegram
         self.user = User(id=user_id, is_bot=False, first_name=first_name, language_code=language_code)
-        self.chat = Chat(id=user_id, type="private")
+        self.chat = chat or Chat(id=user_id, type="private")
 
     async def _feed(self, update: Update) -> list[SentMessage]:
         before = set(self.telegram.messages)

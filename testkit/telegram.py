@@ -43,8 +43,17 @@ _ALLOWED_TAGS = {
     "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler",
     "a", "code", "pre", "blockquote", "tg-emoji",
 }  # fmt: skip
-_TAG = re.compile(r"<(/?)([a-zA-Z-]+)((?:\s+[a-zA-Z-]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)\s*>")
+_TAG = re.compile(r"<(/?)([a-zA-Z-]+)((?:\s+[a-zA-Z-]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s>\"']+))?)*)\s*>")
 _ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
+_ATTRIBUTE = re.compile(r"\s+([a-zA-Z-]+)(?:=(\"[^\"]*\"|'[^']*'|[^\s>\"']+))?")
+_ATTRIBUTES = {
+    "a": {"href"},
+    "span": {"class"},
+    "code": {"class"},
+    "tg-emoji": {"emoji-id"},
+    "blockquote": {"expandable"},
+}
+_LINK_SCHEMES = ("http://", "https://", "tg://", "mailto:")
 _COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
 
 
@@ -68,6 +77,8 @@ def visible_html(text: str) -> str:
             closing, name = match.group(1), match.group(2).lower()
             if name not in _ALLOWED_TAGS:
                 raise BadRequest(f'Bad Request: can\'t parse entities: unsupported start tag "{name}"')
+            if not closing:
+                _check_attributes(name, match.group(3), i)
             if closing:
                 if not stack or stack[-1] != name:
                     raise BadRequest(f'Bad Request: can\'t parse entities: unexpected end tag "{name}"')
@@ -87,6 +98,32 @@ def visible_html(text: str) -> str:
     if stack:
         raise BadRequest(f"Bad Request: can't parse entities: can't find end tag corresponding to \"{stack[-1]}\"")
     return "".join(out)
+
+
+def _check_attributes(tag: str, raw: str, offset: int) -> None:
+    """Telegram's rules for attributes: only those a tag has, entities well formed inside values, and a link's
+    address a URL it can open."""
+    attributes = {}
+    for match in _ATTRIBUTE.finditer(raw):
+        name, value = match.group(1).lower(), (match.group(2) or "").strip("\"'")
+        if name not in _ATTRIBUTES.get(tag, set()):
+            raise BadRequest(
+                f'Bad Request: can\'t parse entities: unsupported attribute "{name}" at byte offset {offset}'
+            )
+        for amp in re.finditer("&", value):
+            if not _ENTITY.match(value, amp.start()):
+                raise BadRequest(
+                    f"Bad Request: can't parse entities: unescaped '&' in an attribute at byte offset {offset}"
+                )
+        if "<" in value:
+            raise BadRequest(
+                f"Bad Request: can't parse entities: unexpected '<' in an attribute at byte offset {offset}"
+            )
+        attributes[name] = re.sub(r"&quot;", '"', value)
+    if tag == "a":
+        href = attributes.get("href", "")
+        if not href.startswith(_LINK_SCHEMES) or '"' in href or " " in href:
+            raise BadRequest("Bad Request: can't parse entities: invalid URL in a link")
 
 
 def utf16_len(text: str) -> int:

@@ -1,10 +1,12 @@
-"""Property: in every conversation state, any text and any button data gets an answer — never an error,
-never silence, never something Telegram would refuse."""
+"""Property: in every conversation state, any text and any button data gets an answer — never an error (none in
+the log either), never silence, never something Telegram would refuse — and no button, forged with another
+student's ids, changes that student's data."""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 from bot.bootstrap import prepare_storage
 from bot.config import Settings
 from bot.factory import create_bot, create_dispatcher
+from handlers.common import callbacks
 from handlers.market import MarketFlow
 from handlers.onboarding import Onboarding
 from handlers.settings import SettingsFlow
@@ -32,37 +35,42 @@ STATES: dict[str | None, dict] = {
     Onboarding.skills.state: {"mode": "new", **BASE},
     Onboarding.want.state: {"mode": "new", **BASE},
     Onboarding.conflicts.state: {"mode": "new", **BASE, "want": ["python"], "conflicts": ["python"]},
+    Onboarding.stack.state: {"mode": "new", **BASE},
     SettingsFlow.zone.state: {},
     MarketFlow.posting.state: {},
 }
+# Every kind of button the bot makes (read from the callback module, so a new one is covered when it is added).
 PREFIXES = [
-    "r",
-    "m",
-    "l",
-    "c",
-    "s",
-    "st",
-    "cf",
-    "i",
-    "p",
-    "mn",
-    "pf",
-    "lg",
-    "del",
-    "ri",
-    "sz",
-    "rs",
-    "rd",
-    "rh",
-    "z",
-    "mk",
+    *sorted({c.__prefix__ for c in vars(callbacks).values() if isinstance(c, type) and hasattr(c, "__prefix__")}),
     "zz",
 ]
+VICTIM = 49_999  # an onboarded student whose roadmap item ids forged buttons use
+huge = st.one_of(st.integers(-(2**70), 2**70), st.sampled_from([2**63, 2**63 - 1, -(2**63), 10**30]))
 button_data = st.one_of(
     st.text(min_size=1, max_size=64),
+    st.binary(min_size=1, max_size=64).map(lambda raw: raw.decode(errors="replace")),
     st.builds(lambda prefix, rest: f"{prefix}:{rest}", st.sampled_from(PREFIXES), st.text(max_size=40)),
-    st.builds(lambda prefix, n: f"{prefix}:{n}:d:0", st.just("i"), st.integers(-(2**40), 2**40)),
+    st.builds(lambda prefix, n: f"{prefix}:{n}:d:0", st.sampled_from(["i", "ri", "p", "rd", "z", "sz"]), huge),
+    st.builds(lambda n: f"rh:{n}:{n}", huge),
+    st.builds(lambda n: f"ri:{n}:d:{n}", st.sampled_from(["²", "٣", "1e3", "0x10", "-0", " 1"])),
+    # Real-looking presses on item ids that belong to the victim (ids are small: the victim came first).
+    st.builds(
+        lambda action, item, page: f"i:{item}:{action}:{page}",
+        st.sampled_from(["d", "s", "o", "x"]),
+        st.integers(1, 400),
+        st.integers(0, 3),
+    ),
+    st.builds(lambda action, item: f"ri:{item}:{action}:{item}", st.sampled_from(["d", "s", "o"]), st.integers(1, 400)),
 ).map(lambda data: data.encode()[:64].decode(errors="ignore") or "x")
+
+
+class ErrorLog(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
 
 
 class Env:
@@ -85,11 +93,34 @@ class Env:
         self.telegram = FakeTelegram()
         self.bot = create_bot(settings, TEST_TOKEN, session=self.telegram)
         self.dp = create_dispatcher(settings=settings, database=self.db, catalog=catalog)
+        self.errors = ErrorLog()
+        logging.getLogger().addHandler(self.errors)
+        victim = ChatClient(self.dp, self.bot, self.telegram, user_id=VICTIM, language_code="en")
+        await victim.send("/start")
+        for label in ("Backend Engineer", "Junior", "Almaty"):
+            await victim.click(label)
+        await victim.send("Python, SQL, Docker")
+        await victim.click("Done")
+        await victim.click("Skip")
+        self.victims_roadmap = await self.roadmap_of(VICTIM)
+        assert self.victims_roadmap
+
+    async def roadmap_of(self, user_id: int) -> list[tuple[int, str]]:
+        from sqlalchemy import select
+
+        from storage.models import RoadmapItem
+
+        async with self.db.read() as session:
+            rows = await session.execute(
+                select(RoadmapItem.id, RoadmapItem.state).where(RoadmapItem.user_id == user_id).order_by(RoadmapItem.id)
+            )
+            return [(item_id, str(state)) for item_id, state in rows.all()]
 
     def run(self, coroutine):
         return self.loop.run_until_complete(coroutine)
 
     def close(self) -> None:
+        logging.getLogger().removeHandler(self.errors)
         self.run(self.db.dispose())
         self.loop.close()
 
@@ -116,6 +147,7 @@ async def _scenario(env: Env, state: str | None, text: str, data: str, language:
     assert "something went wrong" not in sent
     assert "что-то пошло не так" not in sent
     assert env.telegram.refused == []
+    assert [r.getMessage() for r in env.errors.records] == []
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -129,3 +161,8 @@ def test_any_text_and_any_button_in_any_state_gets_an_answer(env, state, text, d
     if not text.strip():
         text = "\u200b"  # Telegram does not deliver empty messages
     env.run(_scenario(env, state, text, data, language))
+
+
+def test_no_forged_button_changed_another_students_roadmap(env):
+    # Runs after the property test in this module, on the same database and the same victim.
+    assert env.run(env.roadmap_of(VICTIM)) == env.victims_roadmap

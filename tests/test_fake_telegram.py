@@ -31,10 +31,26 @@ async def test_refuses_html_telegram_cannot_parse(bot, text):
         await bot.send_message(1, text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<a href="https://hh.kz/vacancy/1"><b>boom">x</a>',  # a quote ends the attribute early
+        '<a href="https://hh.kz/?a=1&b=2">x</a>',  # an unescaped & inside the attribute
+        '<a href="javascript:alert(1)">x</a>',  # not a URL Telegram opens
+        '<a href="https://x.kz/&quot;x">x</a>',  # a quote, even escaped, in the address
+        '<b onclick="x">x</b>',  # an attribute the tag does not have
+    ],
+)
+async def test_refuses_attributes_telegram_refuses(bot, text):
+    with pytest.raises(TelegramBadRequest, match="can't parse entities"):
+        await bot.send_message(1, text)
+
+
 async def test_accepts_escaped_html_and_counts_visible_characters(bot):
     sent = await bot.send_message(1, "<b>" + "&lt;" * 4096 + "</b>")
     assert sent.text == "<" * 4096
     assert visible_html('<a href="https://x.kz">link</a> &amp; <code>x</code>') == "link & x"
+    assert visible_html('<a href="https://hh.kz/?a=1&amp;b=2">link</a>') == "link"
 
 
 async def test_refuses_text_over_4096_characters(bot):
