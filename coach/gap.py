@@ -134,6 +134,9 @@ class Gap:
     salaries: SalaryStory | None = None
     other_stacks: tuple[StackShare, ...] = ()
     skipped: tuple[str, ...] = ()  # refs the student turned down
+    # Skills of the role the student covers through others without naming them (REST API brings HTTP): they
+    # count as covered, so the report names them beside `have`.
+    implied: tuple[str, ...] = ()
 
     @property
     def core_share(self) -> float:
@@ -198,5 +201,8 @@ def compute_gap(
         stack=ranking.stack,
         salaries=story,
         other_stacks=tuple(other_stacks(catalog, market)),
+        implied=tuple(
+            sorted((sid for sid in known - owned if sid in used), key=lambda sid: (order.get(sid, len(order)), sid))
+        ),
         skipped=ranking.skipped,
     )

@@ -66,6 +66,8 @@ def gap_report(catalog: Catalog, roadmap: Roadmap, lang: str) -> str:
         if gap.have
         else "✅ " + _("<b>You have:</b> none of this role's skills yet — everyone starts somewhere.")
     )
+    if gap.have and gap.implied:
+        parts[-1] += " — " + _("which covers {skills} too").format(skills=names(catalog, gap.implied, lang))
     shown = [d for d in gap.shown() if not d.soft]  # soft skills are practised alongside, not gaps
     if shown:
         lines = [_demand_line(catalog, d, weighed, lang) for d in shown]

@@ -29,7 +29,8 @@ async def test_start_to_a_ticked_item_in_english(api, start_bot, tmp_path):
     assert "Got it: SQL, REST API, PostgreSQL" in replies[0].visible
     await aru.click("Done")
     replies = await aru.click("Skip")
-    assert "Core skills: 4 of 11" in replies[-1].visible
+    assert "Core skills: 5 of 12" in replies[-1].visible  # REST API brings HTTP
+    assert "which covers HTTP too" in replies[-1].visible
     replies = await aru.click("My roadmap")
     roadmap = replies[-1]
     await aru.click("1 ✅", roadmap)
@@ -62,7 +63,7 @@ async def test_killed_mid_onboarding_and_restarted_nothing_is_lost_in_russian(ap
     replies = await dana.click("Пропустить")
     report = replies[-1].visible
     assert "Data Engineer" in report
-    assert "Ключевые навыки: 3 из 10" in report
+    assert "Ключевые навыки: 4 из 10" in report
     replies = await dana.click("Мой план")
     await dana.click("1 ✅", replies[-1])
     assert "Выполнено: 1 из" in dana.last.visible or "Выполнено: 1 из" in replies[-1].visible

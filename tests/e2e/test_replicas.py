@@ -68,7 +68,7 @@ async def test_two_replicas_share_conversations_and_send_each_reminder_once(api,
             await post(api.update_payload(student, "Python, SQL"))
             await post(api.click_payload(student, api.last(student), "Done"))
             await post(api.click_payload(student, api.last(student), "Skip"))
-            assert "Core skills: 2 of 11" in api.last(student).visible
+            assert "Core skills: 2 of 12" in api.last(student).visible
 
         # Both replicas tick every half second; each due student must get exactly one reminder.
         await api.wait_for(lambda: all(len(api.sent_to(uid)) >= 1 for uid in DUE), timeout=30)

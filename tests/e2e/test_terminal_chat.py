@@ -28,15 +28,15 @@ def chat(lines: list[str], tmp_path, *args: str) -> subprocess.CompletedProcess[
 
 def test_a_newcomer_reaches_a_ticked_item_in_the_terminal(tmp_path):
     # /start, Backend Engineer, Junior, Almaty (cities with postings come first: Astana, Almaty), type
-    # skills, Done, Skip, My roadmap, tick the first item.
-    result = chat(["/start", "1", "2", "2", "Python, SQL", "18", "2", "1", "1", "/quit"], tmp_path, "--lang", "en")
+    # skills, Done ([21] under the skill buttons), Skip, My roadmap, tick the first item.
+    result = chat(["/start", "1", "2", "2", "Python, SQL", "21", "2", "1", "1", "/quit"], tmp_path, "--lang", "en")
     out = result.stdout
     assert result.returncode == 0, result.stderr
     assert "Hi, Aru!" in out
     assert "[1] Backend Engineer" in out
     assert "Got it: Python, SQL" in out
-    assert "Core skills: 2 of 11" in out
-    assert "✎ 🎯 Backend Engineer · Junior · Almaty" in out  # the roadmap, edited in place by the tick
+    assert "Core skills: 2 of 12" in out
+    assert "✎ 🎯 Backend Engineer · Python · Junior · Almaty" in out  # the roadmap, edited in place by the tick
     assert "✅ 1." in out
     assert "Traceback" not in result.stderr
 
@@ -63,7 +63,7 @@ def test_run_without_a_token_and_without_a_terminal_still_exits_2(tmp_path):
 
 
 def test_the_market_chart_and_the_report_are_saved_as_files(tmp_path):
-    lines = ["/start", "1", "2", "2", "Python, SQL", "18", "2", "/market", "/report", "/quit"]
+    lines = ["/start", "1", "2", "2", "Python, SQL", "21", "2", "/market", "/report", "/quit"]
     result = chat(lines, tmp_path, "--lang", "ru")
     assert result.returncode == 0, result.stderr
     assert "что-то пошло не так" not in result.stdout
