@@ -228,7 +228,10 @@ class FakeTelegram(BaseSession):
             sent["document"] = {"file_id": f"doc{sent['message_id']}", "file_unique_id": "u", "file_name": name}
             return sent
         if isinstance(method, SendPhoto):
-            sent = self._store(int(method.chat_id), method.caption or "", None, document="photo.png")
+            if method.caption:
+                self._check_text(bot, method.caption, method.parse_mode, limit=1024)
+            name = getattr(method.photo, "filename", None) or "photo.png"
+            sent = self._store(int(method.chat_id), method.caption or "", None, document=name)
             self.messages[(int(method.chat_id), sent["message_id"])].content = getattr(method.photo, "data", None)
             sent["photo"] = [{"file_id": "p", "file_unique_id": "u", "width": 1, "height": 1}]
             return sent

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from bot.bootstrap import prepare_storage
 from bot.config import Settings
 from bot.factory import create_bot, create_dispatcher
+from handlers.classes import ClassFlow
+from handlers.common.callbacks import ClassAction
 from handlers.market import MarketFlow
 from handlers.onboarding import Onboarding
 from handlers.settings import SettingsFlow
@@ -34,6 +36,8 @@ STATES: dict[str | None, dict] = {
     Onboarding.conflicts.state: {"mode": "new", **BASE, "want": ["python"], "conflicts": ["python"]},
     SettingsFlow.zone.state: {},
     MarketFlow.posting.state: {},
+    ClassFlow.name.state: {},
+    ClassFlow.rename.state: {"class_id": 1},
 }
 PREFIXES = [
     "r",
@@ -56,12 +60,22 @@ PREFIXES = [
     "rh",
     "z",
     "mk",
+    "cls",
+    "cl",
+    "cs",
+    "cdd",
+    "cdh",
+    "jn",
+    "ms",
     "zz",
 ]
 button_data = st.one_of(
     st.text(min_size=1, max_size=64),
     st.builds(lambda prefix, rest: f"{prefix}:{rest}", st.sampled_from(PREFIXES), st.text(max_size=40)),
     st.builds(lambda prefix, n: f"{prefix}:{n}:d:0", st.just("i"), st.integers(-(2**40), 2**40)),
+    st.builds(lambda n, action: f"cl:{n}:{action}:0", st.integers(-5, 2**32), st.sampled_from(list(ClassAction))),
+    st.builds(lambda n, user: f"cs:{n}:{user}:s:0", st.integers(-5, 2**32), st.integers(-5, 2**60)),
+    st.builds(lambda code: f"jn:{code}:y", st.text(alphabet="AZaz09_-", min_size=20, max_size=24)),
 ).map(lambda data: data.encode()[:64].decode(errors="ignore") or "x")
 
 
