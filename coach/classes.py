@@ -110,23 +110,33 @@ class Member:
 
 
 @dataclass(frozen=True)
-class MemberProgress:
-    """A member with their progress, as /progress computes it for them, and when they last ticked."""
+class MemberActivity:
+    """A member, when they last ticked an item, and whether that makes them stuck."""
 
     member: Member
-    progress: Progress | None  # None: no profile (no roadmap) yet
     last_tick: datetime | None
     stuck: bool
-
-    @property
-    def share(self) -> float:
-        p = self.progress
-        return p.done / p.total if p and p.total else 0.0
 
     @property
     def last_active(self) -> datetime | None:
         moments = [m for m in (self.member.last_seen_at, self.last_tick) if m is not None]
         return max(moments) if moments else None
+
+
+def member_activity(member: Member, ticked: datetime | None, now: datetime) -> MemberActivity:
+    return MemberActivity(member, ticked, is_stuck(member, ticked, now))
+
+
+@dataclass(frozen=True)
+class MemberProgress(MemberActivity):
+    """A member with their progress, as /progress computes it for them, and when they last ticked."""
+
+    progress: Progress | None = None  # None: no profile (no roadmap) yet
+
+    @property
+    def share(self) -> float:
+        p = self.progress
+        return p.done / p.total if p and p.total else 0.0
 
 
 def last_tick(items: Iterable[Item]) -> datetime | None:
@@ -146,7 +156,7 @@ def member_progress(member: Member, items: Sequence[Item], now: datetime) -> Mem
     """A member's progress as their own /progress shows it (same function, their time zone)."""
     ticked = last_tick(items)
     progress = summarize(items, now, ZoneInfo(member.timezone)) if member.has_profile else None
-    return MemberProgress(member, progress, ticked, is_stuck(member, ticked, now))
+    return MemberProgress(member, ticked, is_stuck(member, ticked, now), progress)
 
 
 @dataclass(frozen=True)
@@ -168,12 +178,13 @@ class ClassGaps:
 
 
 def core_lacking(
-    catalog: Catalog, role_id: str, stack: str | None, have: Iterable[str], items: Iterable[Item],
+    catalog: Catalog, role_id: str, stack: str | None, have: Iterable[str], learned: Iterable[str],
     want: Sequence[str] = (), profiles: dict[tuple[str, str | None], StackProfile] | None = None,
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:  # fmt: skip
     """(the core refs of the student's role and stack, those they lack) — as the gap report counts "x of y
-    core skills": what they have, plus the skills all of whose items they finished, prerequisites implied."""
-    owned = {sid for sid in (*have, *acquired(items)) if sid in catalog.skills}
+    core skills": what they have, plus `learned` (the skills all of whose items they finished:
+    `coach.progress.acquired`), prerequisites implied."""
+    owned = {sid for sid in (*have, *learned) if sid in catalog.skills}
     if stack is None:  # the market is the whole role's: the stack the skills point to, as `rank` reads it
         stack = student_stack(catalog, role_id, owned, want)
     profiles = {} if profiles is None else profiles  # a whole class shares a few
@@ -190,7 +201,11 @@ class MemberSkills:
     stack: str | None
     have: frozenset[str]
     want: tuple[str, ...]
-    items: tuple[Item, ...]
+    learned: frozenset[str]  # `coach.progress.acquired` of their items
+
+
+def member_skills(member: Member, have: Iterable[str], want: Iterable[str], items: Iterable[Item]) -> MemberSkills:
+    return MemberSkills(member.role_id, member.stack, frozenset(have), tuple(want), frozenset(acquired(items)))
 
 
 @dataclass(frozen=True)
@@ -218,7 +233,7 @@ class CoreReader:
         """None for a student without a profile (or with a role the catalog no longer has)."""
         if member.role_id is None or member.role_id not in self._catalog.roles:
             return None
-        core, lack = core_lacking(self._catalog, member.role_id, member.stack, member.have, member.items,
+        core, lack = core_lacking(self._catalog, member.role_id, member.stack, member.have, member.learned,
                                   member.want, self._profiles)  # fmt: skip
         return MemberCore(member.role_id, member.stack, core, lack)
 

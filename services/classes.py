@@ -25,12 +25,15 @@ from coach.classes import (
     Classroom,
     CoreReader,
     Member,
+    MemberActivity,
     MemberCore,
     MemberProgress,
     Membership,
     MemberSkills,
     class_gaps,
+    member_activity,
     member_progress,
+    member_skills,
     new_invite_code,
 )
 from coach.schedule import Schedule, is_too_late, next_run
@@ -102,6 +105,25 @@ class ClassSummary:
     @property
     def joined_this_week(self) -> int:
         return sum(1 for m in self.members if self.now - m.member.joined_at < timedelta(days=7))
+
+
+@dataclass(frozen=True)
+class GapsView:
+    classroom: Classroom
+    gaps: ClassGaps
+
+
+@dataclass(frozen=True)
+class StuckList:
+    """Every student of a class with their last tick, at `now`."""
+
+    classroom: Classroom
+    members: tuple[MemberActivity, ...]
+    now: datetime
+
+    @property
+    def stuck(self) -> tuple[MemberActivity, ...]:
+        return tuple(m for m in self.members if m.stuck)
 
 
 @dataclass(frozen=True)
@@ -277,15 +299,45 @@ class ClassService:
             skills = await repo.skills(classroom.id)
         rows = tuple(member_progress(m, items.get(m.user_id, ()), now) for m in members)
         read = CoreReader(self._catalog)
-        cores = {m.user_id: read(self._skills(m, skills, items)) for m in members}
+        cores = {}
+        for m in members:
+            have, want = skills.get(m.user_id, (set(), []))
+            cores[m.user_id] = read(member_skills(m, have, want, items.get(m.user_id, ())))
         gaps = class_gaps(cores.values())
         return ClassSummary(classroom, rows, gaps, now, {k: v for k, v in cores.items() if v is not None})
 
-    @staticmethod
-    def _skills(member: Member, skills: dict, items: dict) -> MemberSkills:
-        have, want = skills.get(member.user_id, (set(), []))
-        return MemberSkills(member.role_id, member.stack, frozenset(have), tuple(want),
-                            tuple(items.get(member.user_id, ())))  # fmt: skip
+    async def gaps(self, owner: Student, class_id: int) -> GapsView | None:
+        """The class's common gaps, roles and stacks (owner only): the skills each student has, and those they
+        learned from their roadmap aggregated by the database — three light queries, whatever the class's size."""
+        async with self._db.read() as session:
+            repo = ClassRepo(session)
+            classroom = await repo.owned_by(owner.id, class_id)
+            if classroom is None:
+                return None
+            members = await repo.members(class_id)
+            skills = await repo.skills(class_id)
+            learned = await repo.learned(class_id)
+        read = CoreReader(self._catalog)
+        cores = []
+        for m in members:
+            have, want = skills.get(m.user_id, (set(), []))
+            skills_of = MemberSkills(m.role_id, m.stack, frozenset(have), tuple(want),
+                                     frozenset(learned.get(m.user_id, ())))  # fmt: skip
+            cores.append(read(skills_of))
+        return GapsView(classroom, class_gaps(cores))
+
+    async def stuck(self, owner: Student, class_id: int, now: datetime | None = None) -> StuckList | None:
+        """Every student with their last tick, and so who is stuck (owner only)."""
+        moment = now or datetime.now(UTC)
+        async with self._db.read() as session:
+            repo = ClassRepo(session)
+            classroom = await repo.owned_by(owner.id, class_id)
+            if classroom is None:
+                return None
+            members = await repo.members(class_id)
+            ticks = await repo.last_ticks(class_id)
+        rows = tuple(member_activity(m, ticks.get(m.user_id), moment) for m in members)
+        return StuckList(classroom, rows, moment)
 
     async def member(self, owner: Student, class_id: int, user_id: int, now: datetime | None = None
                      ) -> MemberDetail | None:  # fmt: skip
@@ -333,28 +385,28 @@ class ClassService:
 
     # -- nudges ----------------------------------------------------------------------------------------
 
-    async def nudge_plan(self, summary: ClassSummary) -> NudgePlan:
-        """Of the stuck students in `summary` (a class already checked), how many a nudge would reach now."""
-        stuck = [m.member.user_id for m in summary.stuck]
+    async def nudge_plan(self, stuck: StuckList) -> NudgePlan:
+        """Of the stuck students (a class already checked), how many a nudge would reach now."""
+        ids = [m.member.user_id for m in stuck.stuck]
         async with self._db.read() as session:
-            reachable = await ClassRepo(session).nudgeable(summary.classroom.id, stuck, summary.now, NUDGE_EVERY)
-        allowed = summary.classroom.next_nudge()
-        return NudgePlan(len(stuck), len(reachable), allowed if allowed and allowed > summary.now else None)
+            reachable = await ClassRepo(session).nudgeable(stuck.classroom.id, ids, stuck.now, NUDGE_EVERY)
+        allowed = stuck.classroom.next_nudge()
+        return NudgePlan(len(ids), len(reachable), allowed if allowed and allowed > stuck.now else None)
 
     async def nudge(self, owner: Student, class_id: int, now: datetime | None = None) -> NudgeResult | None:
         """Queue a gentle nudge to the class's stuck students (once a week per class; never to blocked or
         paused students, nor to one nudged this week by any class). The scheduler's sender delivers them."""
         moment = now or datetime.now(UTC)
-        summary = await self.summary(owner, class_id, moment)
-        if summary is None:
+        found = await self.stuck(owner, class_id, moment)
+        if found is None:
             return None
-        allowed = summary.classroom.next_nudge()
+        allowed = found.classroom.next_nudge()
         if allowed is not None and allowed > moment:
             return NudgeResult(0, allowed)
-        stuck = [m.member.user_id for m in summary.stuck]
+        ids = [m.member.user_id for m in found.stuck]
         async with self._db.transaction() as session:
             repo = ClassRepo(session)
-            reachable = await repo.nudgeable(class_id, stuck, moment, NUDGE_EVERY)
+            reachable = await repo.nudgeable(class_id, ids, moment, NUDGE_EVERY)
             if not reachable:
                 return NudgeResult(0)
             if not await repo.claim_nudge_turn(owner.id, class_id, moment, NUDGE_EVERY):

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select, tuple_, update
+from sqlalchemy import case, delete, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.classes import Classroom, Member, Membership
@@ -29,6 +29,13 @@ _MEMBER = (
     User.city, User.timezone, User.last_seen_at, User.is_active,
 )  # fmt: skip
 _STATES = {state.value: state for state in ItemState}
+
+
+def _utc(moment: datetime | str) -> datetime:
+    """An aggregate's time: SQLite hands MAX() back as the stored text, PostgreSQL as an aware datetime."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _classroom(row, members: int = 0) -> Classroom:
@@ -251,6 +258,29 @@ class ClassRepo:
         for user_id, i, skill, no, pos, state, done_at in rows:
             found.setdefault(user_id, []).append(Item(i, skill, no, pos, _STATES[state], done_at))
         return found
+
+    async def learned(self, class_id: int) -> dict[int, set[str]]:
+        """Per student of the class, the skills all of whose roadmap items are done — `coach.progress.acquired`,
+        aggregated by the database (a few hundred rows for a big class instead of every item)."""
+        rows = await self._session.execute(
+            select(RoadmapItem.user_id, RoadmapItem.skill_id)
+            .where(RoadmapItem.user_id.in_(self._of_class(class_id)))
+            .group_by(RoadmapItem.user_id, RoadmapItem.skill_id)
+            .having(func.min(case((RoadmapItem.state == ItemState.DONE.value, 1), else_=0)) == 1)
+        )
+        found: dict[int, set[str]] = {}
+        for user_id, skill_id in rows:
+            found.setdefault(user_id, set()).add(skill_id)
+        return found
+
+    async def last_ticks(self, class_id: int) -> dict[int, datetime]:
+        """Per student of the class who ever ticked an item: when they last did (undone items have no time)."""
+        rows = await self._session.execute(
+            select(RoadmapItem.user_id, func.max(RoadmapItem.done_at))
+            .where(RoadmapItem.user_id.in_(self._of_class(class_id)), RoadmapItem.done_at.is_not(None))
+            .group_by(RoadmapItem.user_id)
+        )
+        return {user_id: _utc(moment) for user_id, moment in rows if moment is not None}
 
     async def skills(self, class_id: int) -> dict[int, tuple[set[str], list[str]]]:
         """What each student of the class has and says they lack (as `UserSkillRepo.get_many`)."""

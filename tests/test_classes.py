@@ -362,8 +362,10 @@ async def test_the_weekly_digest_arrives_once_at_the_chosen_slot(alice, dispatch
     async with session_pool() as session:
         again = await session.scalar(select(ClassRow.digest_next_run_at))
     assert again - due == timedelta(days=7)
-    await alice.click("👥 Roster", digests[0])  # the digest's buttons open the class's screens
-    assert "1. Bob" in telegram.messages[(alice.chat.id, digests[0].message_id)].visible
+    replies = await alice.click("Open the class", digests[0])  # a new message: the digest stays as it was
+    assert "1 student" in replies[-1].visible and "your weekly digest" in digests[0].visible
+    await alice.click("👥 Roster", replies[-1])
+    assert "1. Bob" in screen(alice).visible
 
 
 # -- nobody else sees a class; leaving and /delete_me leave nothing ------------------------------------------------

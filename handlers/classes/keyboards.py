@@ -159,12 +159,9 @@ def confirm_leave(member: Membership) -> InlineKeyboardMarkup:
 
 
 def digest_buttons(class_id: int) -> Keyboard:
-    """The digest's buttons (a message the scheduler delivers)."""
-    return (
-        (neutral(_("👥 Roster"), _cb(class_id, ClassAction.ROSTER)),
-         neutral(_("🆘 Who is stuck"), _cb(class_id, ClassAction.STUCK))),
-        (neutral(_("📊 Common gaps"), _cb(class_id, ClassAction.GAPS)),),
-    )  # fmt: skip
+    """The digest's button (a message the scheduler delivers): the class's screen, in a new message, so the
+    digest stays readable."""
+    return ((neutral(_("👩‍🏫 Open the class"), ClassCb(id=class_id, action=ClassAction.OPEN, new=True)),),)
 
 
 def nudge_buttons(has_profile: bool) -> Keyboard:

@@ -43,7 +43,7 @@ from handlers.onboarding.router import prompt
 from handlers.onboarding.states import Onboarding
 from handlers.report.document import build_report, docx, markdown
 from handlers.settings.texts import day_name
-from services.classes import ClassService, ClassSummary, DigestComposer, JoinOutcome, NudgeComposer
+from services.classes import ClassService, ClassSummary, DigestComposer, JoinOutcome, NudgeComposer, StuckList
 from services.coaching import CoachService
 from services.ui import OutgoingMessage
 
@@ -163,7 +163,7 @@ async def class_action(callback: CallbackQuery, callback_data: ClassCb, state: F
 
 async def _open(callback, data, classroom, state, student, classes, catalog, bot, lang) -> None:
     await callback.answer()
-    await _class_screen(callback, classroom, bot, student, lang)
+    await _class_screen(callback, classroom, bot, student, lang, new=data.new)
 
 
 def _shown_roster_page(callback: CallbackQuery, class_id: int) -> int | None:
@@ -206,25 +206,36 @@ async def _summary(callback: CallbackQuery, student: Student, classes: ClassServ
 
 
 async def _gaps(callback, data, classroom, state, student, classes, catalog, bot, lang) -> None:
-    if summary := await _summary(callback, student, classes, classroom.id):
-        await callback.answer()
-        await show(callback, texts.gaps(catalog, summary, lang), keyboards.back_to_class(classroom))
+    view = await classes.gaps(student, classroom.id)
+    if view is None:
+        await callback.answer(texts.not_yours(), show_alert=True)
+        return
+    await callback.answer()
+    await show(callback, texts.gaps(catalog, view, lang), keyboards.back_to_class(classroom))
+
+
+async def _stuck_list(callback: CallbackQuery, student: Student, classes: ClassService, class_id: int
+                      ) -> StuckList | None:  # fmt: skip
+    found = await classes.stuck(student, class_id)
+    if found is None:
+        await callback.answer(texts.not_yours(), show_alert=True)
+    return found
 
 
 async def _stuck(callback, data, classroom, state, student, classes, catalog, bot, lang, note: str = "") -> None:
-    if not (summary := await _summary(callback, student, classes, classroom.id)):
+    if not (found := await _stuck_list(callback, student, classes, classroom.id)):
         return
-    plan = await classes.nudge_plan(summary)
+    plan = await classes.nudge_plan(found)
     await callback.answer()
-    text = texts.stuck(summary, plan, student.timezone, lang)
+    text = texts.stuck(found, plan, student.timezone, lang)
     can = plan.reachable if plan.allowed_from is None else 0
     await show(callback, f"{note}\n\n{text}" if note else text, keyboards.stuck(classroom, can))
 
 
 async def _nudge(callback, data, classroom, state, student, classes, catalog, bot, lang) -> None:
-    if not (summary := await _summary(callback, student, classes, classroom.id)):
+    if not (found := await _stuck_list(callback, student, classes, classroom.id)):
         return
-    plan = await classes.nudge_plan(summary)
+    plan = await classes.nudge_plan(found)
     if plan.allowed_from is not None or not plan.reachable:
         await callback.answer(texts.nudge_too_soon(plan.allowed_from, student.timezone, lang), show_alert=True)
         return

@@ -18,7 +18,7 @@ from handlers.common.format import bar, quote, ref_name
 from handlers.common.labels import level_name
 from handlers.common.market import scope
 from handlers.settings.texts import day_name
-from services.classes import ClassSummary, MemberDetail, NudgePlan, RosterPage
+from services.classes import ClassSummary, GapsView, MemberDetail, NudgePlan, RosterPage, StuckList
 
 STUCK_SHOWN = 30  # names on the stuck screen; the rest are counted
 DIGEST_STUCK_NAMES = 5
@@ -259,10 +259,10 @@ def student(catalog: Catalog, detail: MemberDetail, now: datetime, zone: str, la
     return "\n".join(lines)
 
 
-def gaps(catalog: Catalog, summary: ClassSummary, lang: str) -> str:
-    result = summary.gaps
-    lines = [f"📊 <b>{name(summary.classroom)}</b> — " + _("common gaps")]
-    if not summary.members:
+def gaps(catalog: Catalog, view: GapsView, lang: str) -> str:
+    result = view.gaps
+    lines = [f"📊 <b>{name(view.classroom)}</b> — " + _("common gaps")]
+    if not result.with_profile + result.without_profile:
         lines.append(_("Nobody has joined yet."))
         return "\n".join(lines)
     lines.append(
@@ -288,7 +288,7 @@ def gaps(catalog: Catalog, summary: ClassSummary, lang: str) -> str:
     return "\n".join(lines)
 
 
-def stuck(summary: ClassSummary, plan: NudgePlan, zone: str, lang: str) -> str:
+def stuck(summary: StuckList | ClassSummary, plan: NudgePlan, zone: str, lang: str) -> str:
     rows = summary.stuck
     lines = [f"🆘 <b>{name(summary.classroom)}</b> — " + _("who is stuck")]
     if not rows:
@@ -297,7 +297,7 @@ def stuck(summary: ClassSummary, plan: NudgePlan, zone: str, lang: str) -> str:
         return "\n".join(lines)
     lines.append(_("No tick in {days} days or more, or no profile yet:").format(days=STUCK_AFTER.days))
     for row in rows[:STUCK_SHOWN]:
-        if row.progress is None:
+        if not row.member.has_profile:
             why = _("no profile yet")
         elif row.last_tick is None:
             why = _("no tick yet, joined {when}").format(when=ago(row.member.joined_at, summary.now, zone))

@@ -220,6 +220,7 @@ class ClassCb(CallbackData, prefix="cl"):
     id: Id
     action: ClassAction
     page: Page = 0
+    new: bool = False  # show the screen in a new message (a button on a digest, which stays as it is)
 
 
 class ClassStudentCb(CallbackData, prefix="cs"):
