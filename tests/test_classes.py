@@ -8,6 +8,7 @@ import csv
 import io
 import re
 import zipfile
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -24,6 +25,16 @@ from testkit.telegram import SentMessage
 
 LINK = re.compile(r"https://t\.me/career_coach_bot\?start=(join_[A-Za-z0-9_-]{22})")
 NAME = "SE-2301 Software Architecture"
+
+
+@pytest.fixture(autouse=True)
+def each_press_is_answered_once(request):
+    """Telegram refuses a second answer to one button press; the fake only records them, so it is checked here."""
+    telegram = request.getfixturevalue("dispatcher_env")[2] if "dispatcher_env" in request.fixturenames else None
+    yield
+    if telegram is not None:
+        answered = Counter(answer.callback_query_id for answer in telegram.callback_answers)
+        assert [query for query, n in answered.items() if n > 1] == []
 
 
 def client(dispatcher_env, user_id: int, name: str, language: str = "en") -> ChatClient:

@@ -117,8 +117,8 @@ async def type_name(message: Message, state: FSMContext, student: Student, class
         return
     data = await state.get_data()
     owner = display_name(message.from_user.first_name if message.from_user else None, _("Teacher"))
+    await state.clear()  # cleared first: the question's end commits in the class's transaction
     created = await classes.create(student, owner, name)
-    await state.clear()  # committed with the class, in its transaction
     await drop_keyboard(message, message.chat.id, data.get("msg"))
     if created is None:
         await message.answer(texts.too_many_classes(classes.per_teacher))
@@ -135,8 +135,8 @@ async def type_new_name(message: Message, state: FSMContext, student: Student, c
         return
     data = await state.get_data()
     class_id = data.get("class_id")
-    renamed = await classes.rename(student, class_id, name) if isinstance(class_id, int) else None
     await state.clear()
+    renamed = await classes.rename(student, class_id, name) if isinstance(class_id, int) else None
     await drop_keyboard(message, message.chat.id, data.get("msg"))
     if renamed is None:
         await message.answer(texts.not_yours())
@@ -226,7 +226,7 @@ async def _stuck(callback, data, classroom, state, student, classes, catalog, bo
     if not (found := await _stuck_list(callback, student, classes, classroom.id)):
         return
     plan = await classes.nudge_plan(found)
-    await callback.answer()
+    await callback.answer(note or None)
     text = texts.stuck(found, plan, student.timezone, lang)
     can = plan.reachable if plan.allowed_from is None else 0
     await show(callback, f"{note}\n\n{text}" if note else text, keyboards.stuck(classroom, can))
@@ -252,7 +252,6 @@ async def _nudge_ok(callback, data, classroom, state, student, classes, catalog,
     if not result.queued:
         await callback.answer(texts.nudge_too_soon(result.allowed_from, student.timezone, lang), show_alert=True)
         return
-    await callback.answer(texts.nudged(result.queued))
     await _stuck(callback, data, classroom, state, student, classes, catalog, bot, lang, texts.nudged(result.queued))
 
 

@@ -291,6 +291,9 @@ def gaps(catalog: Catalog, view: GapsView, lang: str) -> str:
 def stuck(summary: StuckList | ClassSummary, plan: NudgePlan, zone: str, lang: str) -> str:
     rows = summary.stuck
     lines = [f"🆘 <b>{name(summary.classroom)}</b> — " + _("who is stuck")]
+    if not summary.members:
+        lines.append(_("Nobody has joined yet."))
+        return "\n".join(lines)
     if not rows:
         lines.append(_("Nobody: every student ticked something off in the last {days} days.").format(
             days=STUCK_AFTER.days))  # fmt: skip
