@@ -133,8 +133,8 @@ class ReminderScheduler:
 
     async def _tick(self) -> None:
         self._track()
-        started = time.perf_counter()
         async with self._turn:
+            started = time.perf_counter()
             counts = await self._service.deliver_due_as_sender(datetime.now(UTC))
         if counts is None:
             return  # another replica is sending
