@@ -216,12 +216,13 @@ class ClassRepo:
         return found[0] if found else None
 
     async def members(self, class_id: int, offset: int = 0, limit: int | None = None) -> list[Member]:
-        """The class's students by name (then id), with what the teacher sees of their profile."""
+        """The class's students by name (case aside: lower() folds ASCII on SQLite, every script on PostgreSQL;
+        then id), with what the teacher sees of their profile."""
         query = (
             select(*_MEMBER)
             .join(User, User.id == ClassMember.user_id)
             .where(ClassMember.class_id == class_id)
-            .order_by(ClassMember.display_name, ClassMember.user_id)
+            .order_by(func.lower(ClassMember.display_name), ClassMember.display_name, ClassMember.user_id)
             .offset(offset)
         )
         if limit is not None:

@@ -483,12 +483,14 @@ async def test_a_large_roster_pages_without_identical_edits(alice, dispatcher_en
             for n in range(25)
         ])  # fmt: skip
         await session.execute(ClassMember.__table__.insert(), [
-            {"class_id": cid, "user_id": 10_000 + n, "display_name": f"Student {n:02d}", "joined_at": now}
+            {"class_id": cid, "user_id": 10_000 + n, "display_name": f"{'sTUDENT' if n == 3 else 'Student'} {n:02d}",
+             "joined_at": now}
             for n in range(25)
         ])  # fmt: skip
     assert payload
     await alice.click("👥 Roster", screen(alice))
     assert "page 1 of 3" in screen(alice).visible and "1. Student 00" in screen(alice).visible
+    assert "4. sTUDENT 03" in screen(alice).visible  # by name, case aside
     await alice.click("▶", screen(alice))
     assert "11. Student 10" in screen(alice).visible
     await alice.click("2/3", screen(alice))  # the page on screen: nothing to edit, nothing refused
