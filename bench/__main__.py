@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 
-from bench import concurrency, evaluation, footprint, imports, market, reminders, scaleout, updates
+from bench import classes, concurrency, evaluation, footprint, imports, market, reminders, scaleout, updates
 
 
 def main() -> None:
@@ -31,6 +31,8 @@ def main() -> None:
     # Market statistics at scale: snapshot and gap report latency with 1,000, 10,000 and 100,000 postings
     # (10,000 students stored), and import throughput up to 100,000.
     asyncio.run(market.run(sizes=(1000, 10_000, 100_000), users=10_000))
+    # A teacher's class of 500 students (in a database of 5,000): the roster's first page and the common gaps.
+    asyncio.run(classes.run(students=500))
     # Memory and start-up: the real process on 100,000 students and 100,000 postings, a burst of 300.
     asyncio.run(footprint.run(users=100_000, postings=100_000, students=200, returning_students=100))
     # Scale-out: 1 and 2 webhook replicas of the real process on PostgreSQL + Redis (skipped, with a line

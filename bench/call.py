@@ -14,7 +14,7 @@ import importlib
 import json
 import sys
 
-BENCHMARKS = ("concurrency", "footprint", "imports", "market", "reminders", "scaleout", "updates")
+BENCHMARKS = ("classes", "concurrency", "footprint", "imports", "market", "reminders", "scaleout", "updates")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     reminder_tick_seconds: float = Field(default=60.0, gt=0)
     send_rate: float = Field(default=30.0, gt=0)
     send_per_chat_interval: float = Field(default=1.0, ge=0)
+    classes_per_teacher: int = Field(default=20, ge=1, le=1000)
+    class_size_limit: int = Field(default=1000, ge=1, le=10_000)
 
     @field_validator(
         "bot_token",

@@ -21,10 +21,11 @@ from bot.i18n import UserLanguageMiddleware, create_i18n
 from bot.menu import set_commands
 from bot.middlewares import BeforeTelegram, UpdateScopeMiddleware
 from bot.observability import Metrics, UpdateLogMiddleware
-from bot.scheduler import ReminderScheduler, rates_from, reminder_service
+from bot.scheduler import ReminderScheduler, class_deliveries, rates_from, reminder_service, sender_for
 from coach.catalog import Catalog
 from coach.skills import SkillParser
 from handlers import get_routers
+from services.classes import ClassService
 from services.coaching import CoachService
 from services.hh import HhClient
 from services.postings import PostingService
@@ -53,6 +54,7 @@ class Services:
     coach: CoachService
     schedules: ScheduleService
     postings: PostingService
+    classes: ClassService
 
 
 def create_services(settings: Settings, db: Database, catalog: Catalog, parser: SkillParser) -> Services:
@@ -64,6 +66,9 @@ def create_services(settings: Settings, db: Database, catalog: Catalog, parser: 
         coach=coach,
         schedules=ScheduleService(db),
         postings=PostingService(db, catalog, parser, coach, hh),
+        classes=ClassService(
+            db, catalog, coach, per_teacher=settings.classes_per_teacher, size_limit=settings.class_size_limit
+        ),
     )
 
 
@@ -79,13 +84,17 @@ def create_fsm(settings: Settings, db: Database) -> tuple[BaseStorage, BaseEvent
 
 async def _on_startup(
     dispatcher: Dispatcher, bot: Bot, i18n: I18n, settings: Settings, catalog: Catalog, database: Database,
-    metrics: Metrics, coach: CoachService,
+    metrics: Metrics, coach: CoachService, classes: ClassService,
 ) -> None:  # fmt: skip
-    me = await bot.get_me()
+    me = await bot.me()  # cached: invite links read the bot's username from here
     await set_commands(bot, i18n)
     if settings.reminders:
-        service = reminder_service(bot, settings, database, catalog, i18n, coach)
-        dispatcher["scheduler"] = ReminderScheduler(service, settings.reminder_tick_seconds, metrics).start()
+        sender = sender_for(bot, settings)  # one rate limit for reminders and classes' messages alike
+        service = reminder_service(bot, settings, database, catalog, i18n, coach, sender)
+        deliveries = class_deliveries(database, catalog, i18n, classes, sender)
+        dispatcher["scheduler"] = ReminderScheduler(
+            service, settings.reminder_tick_seconds, metrics, classes=deliveries
+        ).start()
     log.info("bot started: @%s (id %s)", me.username, me.id)
 
 
@@ -126,6 +135,7 @@ def create_dispatcher(
         coach=services.coach,
         schedules=services.schedules,
         postings=services.postings,
+        classes=services.classes,
     )
     # Order matters: timing wraps everything; the lock, the scope and the student exist before the language
     # is chosen.

@@ -9,6 +9,7 @@ from aiogram import Router
 
 from handlers import (
     account,
+    classes,
     coaching,
     errors,
     fallback,
@@ -31,6 +32,7 @@ def get_routers() -> list[Router]:
         for module in (
             errors,
             groups,
+            classes,  # before onboarding: /start with a class's invite link
             onboarding,
             coaching,
             reminders,

@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from coach.catalog import Catalog
+from handlers.classes.states import ClassFlow
 from handlers.common.screens import drop_keyboard
 from handlers.market.states import MarketFlow
 from handlers.onboarding.router import prompt
@@ -43,6 +44,8 @@ async def unknown_message(message: Message, state: FSMContext, coach: CoachServi
             MarketFlow.posting.state: _(
                 "Please paste the vacancy's text or an hh.kz / hh.ru link — or /cancel to stop."
             ),
+            ClassFlow.name.state: _("Please send the class's name as text — or /cancel to stop."),
+            ClassFlow.rename.state: _("Please send the class's new name as text — or /cancel to stop."),
         }
         await message.answer(hints.get(current, _("Let's finish this step — or /cancel to stop.")))
         return

@@ -35,6 +35,7 @@ class StudentService:
         return student.model_copy(update={"language": language})
 
     async def forget(self, student: Student) -> None:
-        """Erase the student: profile, skills, roadmap, reminders (ON DELETE CASCADE)."""
+        """Erase the student: profile, skills, roadmap, reminders, class memberships (what teachers saw of them)
+        and the classes they teach with those classes' memberships — all by ON DELETE CASCADE."""
         async with self._db.transaction() as session:
             await UserRepo(session).delete(student.id)

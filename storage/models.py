@@ -20,6 +20,7 @@ from sqlalchemy import (
     func,
 )
 from sqlalchemy import false as sa_false
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -235,3 +236,49 @@ class LeaseRow(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     holder: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ClassRow(Stamped, Base):
+    """A teacher's class: students join it through an invite link and share their progress with the teacher.
+
+    Ids are never reused (AUTOINCREMENT on SQLite): the teacher's buttons name a class by id, and a reused id
+    would point an old button at someone else's class (the owner is checked on every press all the same).
+    The weekly digest is a row state like a reminder's: `digest_next_run_at` (UTC) in the teacher's time zone,
+    claimed with a lease while it is delivered."""
+
+    __tablename__ = "classes"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    owner_name: Mapped[str] = mapped_column(String(64))  # the teacher's first name, shown to students
+    name: Mapped[str] = mapped_column(String(100))
+    invite_code: Mapped[str] = mapped_column(String(32), unique=True)  # rotated: the old link stops working
+    joining_open: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    digest_weekday: Mapped[int | None] = mapped_column(SmallInteger)  # None: no weekly digest
+    digest_hour: Mapped[int | None] = mapped_column(SmallInteger)
+    digest_next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    digest_last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    digest_claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    digest_claim_token: Mapped[str | None] = mapped_column(String(32))
+    nudged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the teacher's last nudge of stuck students
+
+
+class ClassMember(Base):
+    """A student in a class, by their own choice. Only what the teacher sees of them is stored here (the
+    name they had in Telegram when they joined); the rest is read live from their profile and roadmap, so
+    leaving (or /delete_me: ON DELETE CASCADE) leaves the teacher nothing. A nudge the teacher sends waits
+    here (`nudge_due_at`) until the sender claims and delivers it, like a reminder."""
+
+    __tablename__ = "class_members"
+
+    class_id: Mapped[int] = mapped_column(Integer, ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    display_name: Mapped[str] = mapped_column(String(64))
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
+    nudge_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    nudge_claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    nudge_claim_token: Mapped[str | None] = mapped_column(String(32))
+    nudged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

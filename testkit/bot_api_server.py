@@ -48,6 +48,7 @@ class FakeBotApiServer:
     webhook: dict[str, Any] | None = None
     documents: list[tuple[int, str, int]] = field(default_factory=list)  # (chat, file name, bytes)
     photos: list[tuple[int, str, int]] = field(default_factory=list)  # (chat, file name, bytes)
+    files: dict[tuple[int, str], bytes] = field(default_factory=dict)  # (chat, file name) -> the latest upload
     refused: list[str] = field(default_factory=list)
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(5000))
@@ -91,19 +92,21 @@ class FakeBotApiServer:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         self._push({"message": message})
 
-    def push_click(self, user_id: int, message: ServerMessage, label: str, language_code: str = "en") -> str:
+    def push_click(self, user_id: int, message: ServerMessage, label: str, language_code: str = "en",
+                   first_name: str = "Student") -> str:  # fmt: skip
         """Press the button labelled `label` (exact, else containing it) on `message`; returns its data."""
-        update = self.click_payload(user_id, message, label, language_code)
+        update = self.click_payload(user_id, message, label, language_code, first_name)
         self._push({"callback_query": update["callback_query"]})
         return update["callback_query"]["data"]
 
-    def click_payload(self, user_id: int, message: ServerMessage, label: str, language_code: str = "en") -> dict:
+    def click_payload(self, user_id: int, message: ServerMessage, label: str, language_code: str = "en",
+                      first_name: str = "Student") -> dict:  # fmt: skip
         """The callback_query update pressing `label` on `message` makes, as a webhook would receive it."""
         buttons = message.buttons()
         data = next((d for t, d in buttons if t == label), None) or next((d for t, d in buttons if label in t), None)
         if data is None:
             raise AssertionError(f"no button {label!r} on message {message.message_id}: {[t for t, _ in buttons]}")
-        user = {"id": user_id, "is_bot": False, "first_name": "Student", "language_code": language_code}
+        user = {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": language_code}
         query = {
             "id": str(next(self._update_ids) * 1000),
             "from": user,
@@ -175,7 +178,8 @@ class FakeBotApiServer:
             reader = await request.multipart()
             async for part in reader:
                 if part.filename:
-                    params[part.name] = {"filename": part.filename, "size": len(await part.read())}
+                    content = await part.read()
+                    params[part.name] = {"filename": part.filename, "size": len(content), "content": content}
                 else:
                     params[part.name] = await part.text()
         else:
@@ -244,10 +248,14 @@ class FakeBotApiServer:
 
     async def _m_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
         photo = self._upload(params, "photo")
+        caption = str(params.get("caption") or "")
+        if caption:
+            check_text(caption, params.get("parse_mode"), limit=1024)
         chat_id = int(params["chat_id"])
-        message = ServerMessage(chat_id, next(self._message_ids), f"🖼 {photo['filename']}")
+        message = ServerMessage(chat_id, next(self._message_ids), caption or f"🖼 {photo['filename']}")
         self.messages[(chat_id, message.message_id)] = message
         self.photos.append((chat_id, photo["filename"], photo["size"]))
+        self.files[(chat_id, photo["filename"])] = photo["content"]
         result = self._as_message(message)
         result["photo"] = [{"file_id": f"p{message.message_id}", "file_unique_id": "u", "width": 770, "height": 700}]
         return result
@@ -261,6 +269,7 @@ class FakeBotApiServer:
         message = ServerMessage(chat_id, next(self._message_ids), caption or f"📎 {document['filename']}")
         self.messages[(chat_id, message.message_id)] = message
         self.documents.append((chat_id, document["filename"], document["size"]))
+        self.files[(chat_id, document["filename"])] = document["content"]
         result = self._as_message(message)
         result["document"] = {
             "file_id": f"f{message.message_id}",

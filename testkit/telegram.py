@@ -272,8 +272,9 @@ class FakeTelegram(BaseSession):
         if isinstance(method, SendPhoto):
             if method.caption:
                 self._check_text(bot, method.caption, method.parse_mode, limit=1024)
+            name = getattr(method.photo, "filename", None) or "photo.png"
             markup = self._check_markup(method.reply_markup)
-            sent = self._store(int(method.chat_id), method.caption or "", markup, document="photo.png")
+            sent = self._store(int(method.chat_id), method.caption or "", markup, document=name)
             self.messages[(int(method.chat_id), sent["message_id"])].content = getattr(method.photo, "data", None)
             sent["photo"] = [{"file_id": "p", "file_unique_id": "u", "width": 1, "height": 1}]
             return sent

@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 from bot.bootstrap import prepare_storage
 from bot.config import Settings
 from bot.factory import create_bot, create_dispatcher
+from handlers.classes import ClassFlow
 from handlers.common import callbacks
+from handlers.common.callbacks import ClassAction
 from handlers.market import MarketFlow
 from handlers.onboarding import Onboarding
 from handlers.settings import SettingsFlow
@@ -38,6 +40,8 @@ STATES: dict[str | None, dict] = {
     Onboarding.stack.state: {"mode": "new", **BASE},
     SettingsFlow.zone.state: {},
     MarketFlow.posting.state: {},
+    ClassFlow.name.state: {},
+    ClassFlow.rename.state: {"class_id": 1},
 }
 # Every kind of button the bot makes (read from the callback module, so a new one is covered when it is added).
 PREFIXES = [
@@ -61,6 +65,9 @@ button_data = st.one_of(
         st.integers(0, 3),
     ),
     st.builds(lambda action, item: f"ri:{item}:{action}:{item}", st.sampled_from(["d", "s", "o"]), st.integers(1, 400)),
+    st.builds(lambda n, action: f"cl:{n}:{action}:0", st.integers(-5, 2**32), st.sampled_from(list(ClassAction))),
+    st.builds(lambda n, user: f"cs:{n}:{user}:s:0", st.integers(-5, 2**32), st.integers(-5, 2**60)),
+    st.builds(lambda code: f"jn:{code}:y", st.text(alphabet="AZaz09_-", min_size=20, max_size=24)),
 ).map(lambda data: data.encode()[:64].decode(errors="ignore") or "x")
 
 

@@ -15,8 +15,8 @@ def cancelled() -> str:
 
 def confirm_delete() -> str:
     return _(
-        "This erases everything I know about you: profile, skills, roadmap and progress. "
-        "It cannot be undone. Are you sure?"
+        "This erases everything I know about you: profile, skills, roadmap and progress, the classes you joined "
+        "(their teachers see nothing of you any more) and the classes you teach. It cannot be undone. Are you sure?"
     )
 
 

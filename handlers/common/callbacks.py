@@ -158,3 +158,94 @@ class MarketCb(CallbackData, prefix="mk"):
 
 class ReportCb(CallbackData, prefix="rp"):
     format: ReportFormat
+
+
+# -- classes -------------------------------------------------------------------------------------------
+
+TelegramId = Annotated[int, Field(ge=1, le=2**53)]  # a Telegram user id
+InviteCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{22}$")]
+
+
+class ClassesAction(StrEnum):
+    LIST = "l"
+    CREATE = "c"
+
+
+class ClassAction(StrEnum):
+    """What a teacher does with a class (every press re-checks that they teach it)."""
+
+    OPEN = "o"  # the class's screen
+    ROSTER = "r"
+    GAPS = "g"
+    STUCK = "s"
+    EXPORT = "e"
+    CSV = "csv"
+    ZIP = "zip"
+    LINK = "l"  # the invite link and its QR code again
+    RENAME = "rn"
+    ROTATE = "rt"
+    ROTATE_OK = "rty"
+    CLOSE = "cl"
+    REOPEN = "op"
+    DELETE = "d"
+    DELETE_OK = "dy"
+    DIGEST = "dg"
+    DIGEST_OFF = "dg0"
+    NUDGE = "n"
+    NUDGE_OK = "ny"
+
+
+class StudentAction(StrEnum):
+    SUMMARY = "s"
+    MARKDOWN = "md"
+    DOCX = "dx"
+
+
+class JoinAction(StrEnum):
+    JOIN = "y"
+    DECLINE = "n"
+
+
+class MembershipAction(StrEnum):
+    OPEN = "o"
+    LEAVE = "l"
+    LEAVE_OK = "ly"
+
+
+class ClassesCb(CallbackData, prefix="cls"):
+    action: ClassesAction
+
+
+class ClassCb(CallbackData, prefix="cl"):
+    id: Id
+    action: ClassAction
+    page: Page = 0
+    new: bool = False  # show the screen in a new message (a button on a digest, which stays as it is)
+
+
+class ClassStudentCb(CallbackData, prefix="cs"):
+    id: Id
+    user: TelegramId
+    action: StudentAction
+    page: Page = 0  # the roster page to go back to
+
+
+class DigestDayCb(CallbackData, prefix="cdd"):
+    id: Id
+    day: Annotated[int, Field(ge=0, le=6)]
+
+
+class DigestHourCb(CallbackData, prefix="cdh"):
+    id: Id
+    day: Annotated[int, Field(ge=0, le=6)]
+    hour: Annotated[int, Field(ge=0, le=23)]
+
+
+class JoinCb(CallbackData, prefix="jn"):
+    code: InviteCode
+    action: JoinAction
+
+
+class MembershipCb(CallbackData, prefix="ms"):
+    id: Id
+    action: MembershipAction

@@ -13,6 +13,7 @@ COMMANDS = (
     ("report", N_("Your roles and skills analysis as a document")),
     ("profile", N_("Change role, level, city or skills")),
     ("settings", N_("Language, reminders and time zone")),
+    ("class", N_("Classes: create one as a teacher, or see and leave yours")),
     ("cancel", N_("Stop the current step")),
     ("delete_me", N_("Erase everything about you")),
     ("help", N_("What I can do")),

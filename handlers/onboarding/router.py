@@ -18,6 +18,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from coach.catalog import Catalog, Level
 from coach.skills import SkillParser
 from coach.student import Profile, Student
+from handlers.classes.consent import offer_after_onboarding
 from handlers.coaching import keyboards as coaching_keyboards
 from handlers.coaching import texts as coaching_texts
 from handlers.common.callbacks import (
@@ -348,6 +349,8 @@ async def finish(target: Target, state: FSMContext, student: Student, coach: Coa
     roadmap = await coach.roadmap(saved.profile)
     await send(target, coaching_texts.gap_report(catalog, roadmap, lang),
                coaching_keyboards.after_gap())  # fmt: skip
+    # A student who came with a class's invite link decides now, seeing what the teacher would see.
+    await offer_after_onboarding(target, catalog, student, data, lang)
 
 
 async def show_profile(target: Target, state: FSMContext, profile: Profile, catalog: Catalog, lang: str) -> None:

@@ -38,7 +38,7 @@ class Student:
     async def click(self, label: str, message: ServerMessage | None = None) -> list[ServerMessage]:
         message = message or next(m for m in reversed(self.api.sent_to(self.id)) if m.buttons())
         before = self._snapshot()
-        self.api.push_click(self.id, message, label, language_code=self.language)
+        self.api.push_click(self.id, message, label, language_code=self.language, first_name=self.name)
         await self._settle(before)
         return self.api.sent_to(self.id)[before[0] :]
 
