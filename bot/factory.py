@@ -30,6 +30,7 @@ from services.hh import HhClient
 from services.postings import PostingService
 from services.schedule import ScheduleService
 from services.students import StudentService
+from services.sync import SyncService
 from storage.db import Database
 from storage.fsm import SqlStorage
 
@@ -53,17 +54,23 @@ class Services:
     coach: CoachService
     schedules: ScheduleService
     postings: PostingService
+    sync: SyncService
 
 
 def create_services(settings: Settings, db: Database, catalog: Catalog, parser: SkillParser) -> Services:
     coach = CoachService(db, catalog, rates_from(settings))
     token = settings.hh_access_token.get_secret_value() if settings.hh_access_token else None
     hh = HhClient(str(settings.hh_api_url), settings.hh_user_agent, token)
+    sync = SyncService(
+        db, catalog, parser, hh, user_agent=settings.hh_user_agent, has_token=token is not None,
+        areas=settings.hh_sync_areas, max_age_days=settings.hh_sync_max_age_days, rate=settings.hh_sync_rate,
+    )  # fmt: skip
     return Services(
         students=StudentService(db, settings.default_timezone),
         coach=coach,
         schedules=ScheduleService(db),
         postings=PostingService(db, catalog, parser, coach, hh),
+        sync=sync,
     )
 
 
