@@ -21,10 +21,19 @@ from bot.i18n import UserLanguageMiddleware, create_i18n
 from bot.menu import set_commands
 from bot.middlewares import BeforeTelegram, UpdateScopeMiddleware
 from bot.observability import Metrics, UpdateLogMiddleware
-from bot.scheduler import ReminderScheduler, rates_from, reminder_service
+from bot.scheduler import (
+    ReminderScheduler,
+    SyncScheduler,
+    count_synced,
+    create_sender,
+    rates_from,
+    reminder_service,
+)
 from coach.catalog import Catalog
 from coach.skills import SkillParser
 from handlers import get_routers
+from services.admin import AdminService
+from services.broadcast import BroadcastService
 from services.coaching import CoachService
 from services.hh import HhClient
 from services.postings import PostingService
@@ -55,6 +64,8 @@ class Services:
     schedules: ScheduleService
     postings: PostingService
     sync: SyncService
+    broadcasts: BroadcastService
+    admin: AdminService
 
 
 def create_services(settings: Settings, db: Database, catalog: Catalog, parser: SkillParser) -> Services:
@@ -65,12 +76,15 @@ def create_services(settings: Settings, db: Database, catalog: Catalog, parser: 
         db, catalog, parser, hh, user_agent=settings.hh_user_agent, has_token=token is not None,
         areas=settings.hh_sync_areas, max_age_days=settings.hh_sync_max_age_days, rate=settings.hh_sync_rate,
     )  # fmt: skip
+    broadcasts = BroadcastService(db, rate=settings.send_rate)  # its sender is attached once the bot starts
     return Services(
         students=StudentService(db, settings.default_timezone),
         coach=coach,
         schedules=ScheduleService(db),
         postings=PostingService(db, catalog, parser, coach, hh),
         sync=sync,
+        broadcasts=broadcasts,
+        admin=AdminService(db, settings.admin_ids, sync, broadcasts),
     )
 
 
@@ -86,20 +100,33 @@ def create_fsm(settings: Settings, db: Database) -> tuple[BaseStorage, BaseEvent
 
 async def _on_startup(
     dispatcher: Dispatcher, bot: Bot, i18n: I18n, settings: Settings, catalog: Catalog, database: Database,
-    metrics: Metrics, coach: CoachService,
+    metrics: Metrics, coach: CoachService, sync: SyncService, broadcasts: BroadcastService,
 ) -> None:  # fmt: skip
     me = await bot.get_me()
-    await set_commands(bot, i18n)
+    await set_commands(bot, i18n, settings.admin_ids)
+    sender = create_sender(bot, settings)  # one budget for everything unsolicited this process sends
+    broadcasts.attach(sender)
     if settings.reminders:
-        service = reminder_service(bot, settings, database, catalog, i18n, coach)
+        service = reminder_service(bot, settings, database, catalog, i18n, coach, sender)
         dispatcher["scheduler"] = ReminderScheduler(service, settings.reminder_tick_seconds, metrics).start()
+    if settings.hh_sync:
+        if problem := sync.problem():
+            log.warning("HH_SYNC is on, but the postings sync cannot run: %s", problem)
+        else:
+            schedule, zone = settings.hh_sync_schedule, settings.default_timezone
+            dispatcher["sync_scheduler"] = SyncScheduler(sync, schedule, zone).start()
     log.info("bot started: @%s (id %s)", me.username, me.id)
 
 
-async def _on_shutdown(dispatcher: Dispatcher, postings: PostingService) -> None:
-    scheduler = dispatcher.workflow_data.pop("scheduler", None)
-    if scheduler is not None:
-        await scheduler.stop()
+async def _on_shutdown(
+    dispatcher: Dispatcher, postings: PostingService, sync: SyncService, broadcasts: BroadcastService
+) -> None:
+    for name in ("scheduler", "sync_scheduler"):
+        scheduler = dispatcher.workflow_data.pop(name, None)
+        if scheduler is not None:
+            await scheduler.stop()
+    await sync.stop()  # a sync started from the console: its cursor keeps what it did
+    await broadcasts.stop()
     await postings.close()
     log.info("bot stopped")
 
@@ -133,7 +160,11 @@ def create_dispatcher(
         coach=services.coach,
         schedules=services.schedules,
         postings=services.postings,
+        sync=services.sync,
+        broadcasts=services.broadcasts,
+        admin=services.admin,
     )
+    services.sync.observer = count_synced(metrics)
     # Order matters: timing wraps everything; the lock, the scope and the student exist before the language
     # is chosen.
     dp.update.outer_middleware(UpdateLogMiddleware(metrics))

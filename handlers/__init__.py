@@ -9,6 +9,7 @@ from aiogram import Router
 
 from handlers import (
     account,
+    admin,
     coaching,
     errors,
     fallback,
@@ -31,6 +32,7 @@ def get_routers() -> list[Router]:
         for module in (
             errors,
             groups,
+            admin,  # operators only (a filter on every update); before the conversations, so /admin always works
             onboarding,
             coaching,
             reminders,

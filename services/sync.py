@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -227,7 +228,8 @@ class SyncService:
         """Run a sync in the background (an operator's button); False when this process runs one already."""
         if self._task is not None and not self._task.done():
             return False
-        self._task = asyncio.create_task(self._background(trigger), name="hh-sync")
+        # A context of its own: not the update's (its database scope, its language) that started it.
+        self._task = asyncio.create_task(self._background(trigger), name="hh-sync", context=contextvars.Context())
         return True
 
     async def join(self) -> None:
@@ -249,14 +251,16 @@ class SyncService:
         except Exception:
             log.exception("postings sync (%s) failed", trigger)
 
-    async def run_if_due(self, latest_slot: datetime) -> SyncSummary | None:
-        """The scheduled sync: run when no run started since the latest slot of the schedule, or when a run
-        was interrupted (its process died: it goes on from its cursor). None: not due, or another process
-        is syncing."""
+    async def run_if_due(self, now: datetime, next_slot: Callable[[datetime], datetime | None]) -> SyncSummary | None:
+        """The scheduled sync: run when a slot of the schedule (`next_slot(after)`) has passed since the last run
+        began, when there never was one, or when one was interrupted (its process died: it goes on from its
+        cursor). None: not due, or another process is syncing."""
         async with self._db.read() as session:
             last = await SyncRepo(session).last()
-        if last is not None and last.started_at >= latest_slot and last.status != "running":
-            return None
+        if last is not None and last.status != "running":
+            slot = next_slot(last.started_at)
+            if slot is None or slot > now:
+                return None
         if await Lease(self._db, HH_SYNC).taken():
             return None
         try:
