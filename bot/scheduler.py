@@ -116,7 +116,7 @@ class ReminderScheduler:
 
 SYNC_JOB_ID = "sync-postings-when-due"
 SYNC_CHECK_SECONDS = 600.0  # how often the bot looks whether a scheduled sync is due
-SYNC_FIRST_CHECK_SECONDS = 30.0  # after start-up: not in the way of getting ready
+SYNC_FIRST_CHECK_SECONDS = 5.0  # after start-up: once the bot is ready (a fresh install syncs at once)
 
 
 def next_slot(schedule: str, zone: str) -> Callable[[datetime], datetime | None]:

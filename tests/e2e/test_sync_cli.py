@@ -131,3 +131,40 @@ async def test_each_refusal_is_one_line_and_a_non_zero_exit(hh, tmp_path, setup,
     assert len(err.strip().splitlines()) == 1, err
     assert expected in err
     assert "Traceback" not in err
+
+
+async def test_the_bot_syncs_on_its_schedule_and_shows_it_on_metrics_and_in_the_console(api, start_bot, hh):
+    """A fresh install with HH_SYNC on: the bot syncs at once (no run yet), one replica at a time; /metrics
+    counts what the sync did; the operator's /admin shows it; anyone else's /admin is an unknown command."""
+    import aiohttp
+
+    from tests.e2e.conftest import wait_until_healthy
+    from tests.e2e.test_webhook import free_port
+
+    port = free_port()
+    bot = await start_bot(
+        HEALTH_PORT=str(port), HH_SYNC="true", HH_API_URL=hh.url, HH_USER_AGENT=AGENT, HH_SYNC_RATE="100",
+        ADMIN_IDS="555",
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    await wait_until_healthy(base)
+    deadline = asyncio.get_running_loop().time() + 90
+    async with aiohttp.ClientSession() as http:
+        while True:
+            async with http.get(f"{base}/metrics") as response:
+                metrics = await response.text()
+            if 'coach_sync_postings_total{outcome="added"} 294.0' in metrics:
+                break
+            assert asyncio.get_running_loop().time() < deadline, "the scheduled sync did not run"
+            await asyncio.sleep(0.5)
+    assert "coach_newest_posting_age_seconds" in metrics
+    api.push_text(555, "/admin")
+    console = (await api.wait_for(lambda: api.sent_to(555)))[0].visible
+    assert "Operator's console" in console and "completed (full): fetched 294, added 294" in console
+    api.push_text(556, "/admin")
+    stranger = (await api.wait_for(lambda: api.sent_to(556)))[0].visible
+    assert stranger == "I don't know that command. /help lists the ones I do."
+    assert "admin" not in {c["command"] for c in api.commands[None]}
+    assert "admin" in {c["command"] for c in api.scoped_commands[("chat", 555, None)]}
+    assert await bot.stop() == 0
+    assert "Traceback" not in bot.log
