@@ -127,6 +127,8 @@ async def test_a_sync_from_the_console_fills_the_market_and_the_console_shows_it
         line = next(line for line in text.splitlines() if line.startswith(f"• {role.name}:"))
         assert "none" not in line and f"{today.year}" in line, line
     assert "By source: hh 294, samples 7" in text
+    metrics = dp.workflow_data["metrics"].render().decode()
+    assert 'coach_sync_postings_total{outcome="added"} 294.0' in metrics  # /metrics, in every mode
 
 
 async def test_a_broadcast_is_previewed_confirmed_sent_once_and_reported(console, database):

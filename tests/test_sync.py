@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.bootstrap import prepare_storage
 from bot.i18n import create_i18n
@@ -346,3 +346,80 @@ async def test_synced_markets_are_dated_and_from_hh_and_empty_ones_say_so(ready,
             line = sources_line(catalog, market, "en")
             assert market.source_counts.get("hh", 0) >= 10, role_id
             assert "from hh.kz / hh.ru" in line and "published" in line and "too few" not in line, line
+
+
+# -- the schedule --------------------------------------------------------------------------------------------
+
+
+async def test_the_scheduled_sync_runs_once_per_slot_and_goes_on_after_an_interruption(ready, hh, make_sync):
+    from bot.scheduler import next_slot
+
+    after = next_slot("0 3 * * mon", "Asia/Almaty")  # Mondays 03:00 in Almaty = Sunday 22:00 UTC
+    assert after(datetime(2026, 11, 30, 12, tzinfo=UTC)) == datetime(2026, 12, 6, 22, tzinfo=UTC)
+    clock = Clock(NOW)  # Tuesday 1 Dec
+    sync = make_sync(clock=clock)
+    first = await sync.run_if_due(NOW, after)  # never synced: at once
+    assert first is not None and first.trigger == "schedule" and first.status == "completed"
+    clock.now = NOW + timedelta(days=3)
+    assert await sync.run_if_due(clock.now, after) is None  # the next slot is Sunday 22:00 UTC
+    clock.now = datetime(2026, 12, 6, 22, 5, tzinfo=UTC)
+    second = await sync.run_if_due(clock.now, after)
+    assert second is not None and second.mode == "incremental"
+    async with ready.transaction() as session:  # a run whose process died midway
+        await session.execute(update(SyncRun).where(SyncRun.id == second.run_id).values(status="running"))
+    clock.now += timedelta(minutes=10)
+    resumed = await sync.run_if_due(clock.now, after)
+    assert resumed is not None and resumed.resumed and resumed.run_id == second.run_id
+
+
+async def test_the_scheduled_sync_skips_while_another_replica_syncs(ready, hh, make_sync):
+    from bot.scheduler import next_slot
+
+    other = Lease(ready, HH_SYNC, holder="another-replica")
+    assert await other.acquire()
+    assert await make_sync().run_if_due(NOW, next_slot("0 3 * * mon", "UTC")) is None
+    assert hh.requests == []
+
+
+# -- a link a student pastes ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [
+        ("token", "hh.ru would not give vacancy 130000001 to this bot: it now lets only registered applications"),
+        ("captcha", "it asks for a captcha, which a bot cannot solve"),
+    ],
+)
+async def test_a_pasted_link_hh_refuses_is_answered_as_plainly_as_a_missing_one(
+    settings, database, catalog, parser, hh, setup, expected, caplog
+):
+    from pydantic import AnyHttpUrl
+
+    from bot.factory import create_bot, create_dispatcher
+    from testkit.client import ChatClient
+    from testkit.telegram import FakeTelegram
+    from tests.conftest import TEST_TOKEN
+    from tests.test_journey import onboard
+
+    await prepare_storage(database, catalog, parser)
+    if setup == "token":
+        hh.token = "app-token"  # anonymous access closed; the bot has no token
+    else:
+        hh.captcha_after = 0
+    settings = settings.model_copy(update={"hh_api_url": AnyHttpUrl(hh.url), "hh_user_agent": AGENT})
+    telegram = FakeTelegram()
+    bot = create_bot(settings, TEST_TOKEN, session=telegram)
+    dp = create_dispatcher(settings=settings, database=database, catalog=catalog)
+    alice = ChatClient(dp, bot, telegram, user_id=1001, first_name="Alice")
+    await onboard(alice, typed="Python, SQL")
+    await alice.send("/market")
+    await alice.click("➕ Add a posting")
+    [reply] = await alice.send("https://hh.kz/vacancy/130000001")
+    assert expected in reply.visible
+    assert reply.visible.endswith("Paste the vacancy's text instead: I read it just as well.")
+    assert any("hh.ru refused vacancy 130000001" in r.getMessage() for r in caplog.records)  # the operators
+    assert hh.requests[-1].user_agent == AGENT
+    assert telegram.refused == []
+    await dp.workflow_data["postings"].close()
+    await dp.storage.close()
