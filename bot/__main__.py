@@ -151,7 +151,7 @@ def _sync_report(catalog, summary) -> str:
     lines = [
         f"hh sync {summary.status} ({summary.mode}, run {summary.run_id}{', resumed' if summary.resumed else ''}): "
         f"listed {summary.listed}, fetched {total.fetched}, added {total.added}, updated {total.updated}, "
-        f"expired {total.expired}, failed {total.failed}; unchanged {summary.unchanged}, not a role we coach "
+        f"expired {total.expired}, failed {total.failed}; unchanged {summary.unchanged}, no role we coach for "
         f"{summary.skipped}, closed before fetched {summary.gone}"
         + (f", searches hh would not list whole {summary.truncated}" if summary.truncated else "")
     ]
