@@ -5,7 +5,19 @@ from __future__ import annotations
 import asyncio
 import os
 
-from bench import classes, concurrency, evaluation, footprint, imports, market, reminders, scaleout, updates
+from bench import (
+    broadcast,
+    classes,
+    concurrency,
+    evaluation,
+    footprint,
+    imports,
+    market,
+    reminders,
+    scaleout,
+    sync,
+    updates,
+)
 
 
 def main() -> None:
@@ -26,6 +38,11 @@ def main() -> None:
     # raised rate (as for paid broadcasts) to show the sender keeps up.
     asyncio.run(reminders.run(users=1000, rate=30, blocked=10))
     asyncio.run(reminders.run(users=10_000, rate=1000, blocked=100))
+    # An operator's broadcast to 1,000 students at 30 msg/s through the same sender: 0 x 429, each once.
+    asyncio.run(broadcast.run(users=1000, rate=30, blocked=10))
+    # The postings sync against the fake hh API: ~5,000 vacancies (one search over hh's 2,000 cap), then an
+    # incremental run that fetches nothing again.
+    asyncio.run(sync.run(per_role=240))
     # Import throughput: a few thousand hh.ru vacancies, then the same again (updates).
     asyncio.run(imports.run(postings=3000))
     # Market statistics at scale: snapshot and gap report latency with 1,000, 10,000 and 100,000 postings

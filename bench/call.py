@@ -14,7 +14,18 @@ import importlib
 import json
 import sys
 
-BENCHMARKS = ("classes", "concurrency", "footprint", "imports", "market", "reminders", "scaleout", "updates")
+BENCHMARKS = (
+    "broadcast",
+    "classes",
+    "concurrency",
+    "footprint",
+    "imports",
+    "market",
+    "reminders",
+    "scaleout",
+    "sync",
+    "updates",
+)
 
 
 def main(argv: list[str] | None = None) -> int:

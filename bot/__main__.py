@@ -66,6 +66,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     load.add_argument("files", nargs="+", type=Path, metavar="FILE")
     postings_cmd.add_parser("stats", help="per role: number of postings and the most asked skills with shares")
+    sync = postings_cmd.add_parser(
+        "sync",
+        help="fetch vacancies of every catalog role from the hh API (new and changed ones; a stopped run goes on)",
+        description="Searches the hh API (HH_API_URL) in HH_SYNC_AREAS for every catalog role, fetches new and "
+        "changed vacancies, and retires closed ones and those older than HH_SYNC_MAX_AGE_DAYS. Needs a contact "
+        "e-mail in HH_USER_AGENT (and, as hh now asks, an application token in HH_ACCESS_TOKEN). Exit code: 0 "
+        "done, 1 done with failures or stopped (hh unreachable, another sync running), 2 settings, 3 hh refused.",
+    )
+    sync.add_argument(
+        "--full", action="store_true", help="list everything again (retires what hh closed), not only what is new"
+    )
+
     export = postings_cmd.add_parser(
         "export",
         help="print every stored posting (id, title, role, stack, level, city, salary, skills, ...)",
@@ -144,11 +156,68 @@ def _progress_line(file: str, done: int, total: int) -> None:
     print(f"\r{file}: {done:,} of {total:,}", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
 
+EXIT_REFUSED = 3  # hh refused the client (captcha, 403, User-Agent)
+
+
+def _sync_progress(progress) -> None:
+    """On a terminal, one line that updates itself while the sync runs."""
+    total = progress.summary.totals()
+    line = (
+        f"hh sync: {progress.slices_done} searches done, {progress.slices_left} to go · listed "
+        f"{progress.summary.listed:,} · fetched {total.fetched:,} · added {total.added:,} · failed {total.failed:,}"
+    )
+    print(f"\r{line}", end="" if progress.slices_left else "\n", file=sys.stderr, flush=True)
+
+
+def _sync_report(catalog, summary) -> str:
+    total = summary.totals()
+    lines = [
+        f"hh sync {summary.status} ({summary.mode}, run {summary.run_id}{', resumed' if summary.resumed else ''}): "
+        f"listed {summary.listed}, fetched {total.fetched}, added {total.added}, updated {total.updated}, "
+        f"expired {total.expired}, failed {total.failed}; unchanged {summary.unchanged}, no role we coach for "
+        f"{summary.skipped}, closed before fetched {summary.gone}"
+        + (f", searches hh would not list whole {summary.truncated}" if summary.truncated else "")
+    ]
+    for role_id, counts in sorted(summary.roles.items()):
+        name = catalog.role(role_id).name if role_id in catalog.roles else "(unreadable)"
+        lines.append(
+            f"  {name}: fetched {counts.fetched}, added {counts.added}, updated {counts.updated}, "
+            f"expired {counts.expired}, failed {counts.failed}"
+        )
+    return "\n".join(lines)
+
+
+async def _sync(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.bootstrap import open_storage
+    from bot.factory import create_services
+    from coach.skills import SkillParser
+    from services.sync import SyncNotReady, SyncProblem, SyncRefused
+
+    async with open_storage(settings.database_url) as (catalog, db):
+        services = create_services(settings, db, catalog, SkillParser(catalog))
+        try:
+            progress = _sync_progress if sys.stderr.isatty() else None
+            summary = await services.sync.run("cli", full=args.full, progress=progress)
+        except SyncProblem as problem:
+            if sys.stderr.isatty():
+                print(file=sys.stderr)  # end the progress line
+            print(problem.line, file=sys.stderr)
+            if isinstance(problem, SyncNotReady):
+                return EXIT_USAGE
+            return EXIT_REFUSED if isinstance(problem, SyncRefused) else 1  # busy, or hh unreachable
+        finally:
+            await services.postings.close()
+        print(_sync_report(catalog, summary))
+        return 1 if summary.totals().failed else 0
+
+
 async def _postings(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bootstrap import open_storage
     from bot.factory import create_services
     from coach.skills import SkillParser
 
+    if args.postings_command == "sync":
+        return await _sync(args, settings)
     async with open_storage(settings.database_url) as (catalog, db):
         postings = create_services(settings, db, catalog, SkillParser(catalog)).postings
         if args.postings_command == "import":

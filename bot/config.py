@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     hh_api_url: AnyHttpUrl = AnyHttpUrl("https://api.hh.ru")
     hh_user_agent: str = "CareerCoach/0.1 (career-coach-bot)"
     hh_access_token: SecretStr | None = None  # hh's application token (Authorization: Bearer); secret
+    hh_sync: bool = False  # this process runs the scheduled postings sync (one replica at a time)
+    hh_sync_schedule: str = "0 3 * * mon"  # crontab, in DEFAULT_TIMEZONE: Mondays at 03:00
+    hh_sync_areas: Annotated[tuple[str, ...], NoDecode] = ("40",)  # hh area ids; 40 is Kazakhstan
+    hh_sync_max_age_days: int = Field(default=60, ge=1, le=365)
+    hh_sync_rate: float = Field(default=3.0, gt=0, le=100)  # requests per second to hh
     currency_rates: Annotated[dict[str, float], NoDecode] = Field(default_factory=dict)
     currency_rates_date: date | None = None  # the day CURRENCY_RATES are from (shown beside converted salaries)
     reminders: bool = True
@@ -73,6 +78,28 @@ class Settings(BaseSettings):
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
             return frozenset(int(part) for part in value.replace(";", ",").split(",") if part.strip())
+        return value
+
+    @field_validator("hh_sync_areas", mode="before")
+    @classmethod
+    def _split_areas(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = tuple(part.strip() for part in value.replace(";", ",").split(",") if part.strip())
+        if isinstance(value, (tuple, list)):
+            if not value or not all(str(part).isdigit() for part in value):
+                raise ValueError("hh area ids, comma-separated (40 is Kazakhstan, 160 Almaty, 159 Astana)")
+            return tuple(str(part) for part in value)
+        return value
+
+    @field_validator("hh_sync_schedule")
+    @classmethod
+    def _crontab(cls, value: str) -> str:
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger.from_crontab(value)
+        except ValueError as exc:
+            raise ValueError(f"not a crontab expression (minute hour day month weekday): {exc}") from exc
         return value
 
     @field_validator("currency_rates", mode="before")

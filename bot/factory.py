@@ -21,16 +21,27 @@ from bot.i18n import UserLanguageMiddleware, create_i18n
 from bot.menu import set_commands
 from bot.middlewares import BeforeTelegram, UpdateScopeMiddleware
 from bot.observability import Metrics, UpdateLogMiddleware
-from bot.scheduler import ReminderScheduler, class_deliveries, rates_from, reminder_service, sender_for
+from bot.scheduler import (
+    ReminderScheduler,
+    SyncScheduler,
+    class_deliveries,
+    count_synced,
+    create_sender,
+    rates_from,
+    reminder_service,
+)
 from coach.catalog import Catalog
 from coach.skills import SkillParser
 from handlers import get_routers
+from services.admin import AdminService
+from services.broadcast import BroadcastService
 from services.classes import ClassService
 from services.coaching import CoachService
 from services.hh import HhClient
 from services.postings import PostingService
 from services.schedule import ScheduleService
 from services.students import StudentService
+from services.sync import SyncService
 from storage.db import Database
 from storage.fsm import SqlStorage
 
@@ -55,12 +66,20 @@ class Services:
     schedules: ScheduleService
     postings: PostingService
     classes: ClassService
+    sync: SyncService
+    broadcasts: BroadcastService
+    admin: AdminService
 
 
 def create_services(settings: Settings, db: Database, catalog: Catalog, parser: SkillParser) -> Services:
     coach = CoachService(db, catalog, rates_from(settings))
     token = settings.hh_access_token.get_secret_value() if settings.hh_access_token else None
     hh = HhClient(str(settings.hh_api_url), settings.hh_user_agent, token)
+    sync = SyncService(
+        db, catalog, parser, hh, user_agent=settings.hh_user_agent, has_token=token is not None,
+        areas=settings.hh_sync_areas, max_age_days=settings.hh_sync_max_age_days, rate=settings.hh_sync_rate,
+    )  # fmt: skip
+    broadcasts = BroadcastService(db, rate=settings.send_rate)  # its sender is attached once the bot starts
     return Services(
         students=StudentService(db, settings.default_timezone),
         coach=coach,
@@ -69,6 +88,9 @@ def create_services(settings: Settings, db: Database, catalog: Catalog, parser: 
         classes=ClassService(
             db, catalog, coach, per_teacher=settings.classes_per_teacher, size_limit=settings.class_size_limit
         ),
+        sync=sync,
+        broadcasts=broadcasts,
+        admin=AdminService(db, settings.admin_ids, sync, broadcasts),
     )
 
 
@@ -84,24 +106,36 @@ def create_fsm(settings: Settings, db: Database) -> tuple[BaseStorage, BaseEvent
 
 async def _on_startup(
     dispatcher: Dispatcher, bot: Bot, i18n: I18n, settings: Settings, catalog: Catalog, database: Database,
-    metrics: Metrics, coach: CoachService, classes: ClassService,
+    metrics: Metrics, coach: CoachService, classes: ClassService, sync: SyncService, broadcasts: BroadcastService,
 ) -> None:  # fmt: skip
     me = await bot.me()  # cached: invite links read the bot's username from here
-    await set_commands(bot, i18n)
+    await set_commands(bot, i18n, settings.admin_ids)
+    sender = create_sender(bot, settings)  # one budget for everything unsolicited this process sends
+    broadcasts.attach(sender)
     if settings.reminders:
-        sender = sender_for(bot, settings)  # one rate limit for reminders and classes' messages alike
         service = reminder_service(bot, settings, database, catalog, i18n, coach, sender)
         deliveries = class_deliveries(database, catalog, i18n, classes, sender)
         dispatcher["scheduler"] = ReminderScheduler(
             service, settings.reminder_tick_seconds, metrics, classes=deliveries
         ).start()
+    if settings.hh_sync:
+        if problem := sync.problem():
+            log.warning("HH_SYNC is on, but the postings sync cannot run: %s", problem)
+        else:
+            schedule, zone = settings.hh_sync_schedule, settings.default_timezone
+            dispatcher["sync_scheduler"] = SyncScheduler(sync, schedule, zone).start()
     log.info("bot started: @%s (id %s)", me.username, me.id)
 
 
-async def _on_shutdown(dispatcher: Dispatcher, postings: PostingService) -> None:
-    scheduler = dispatcher.workflow_data.pop("scheduler", None)
-    if scheduler is not None:
-        await scheduler.stop()
+async def _on_shutdown(
+    dispatcher: Dispatcher, postings: PostingService, sync: SyncService, broadcasts: BroadcastService
+) -> None:
+    for name in ("scheduler", "sync_scheduler"):
+        scheduler = dispatcher.workflow_data.pop(name, None)
+        if scheduler is not None:
+            await scheduler.stop()
+    await sync.stop()  # a sync started from the console: its cursor keeps what it did
+    await broadcasts.stop()
     await postings.close()
     log.info("bot stopped")
 
@@ -136,7 +170,11 @@ def create_dispatcher(
         schedules=services.schedules,
         postings=services.postings,
         classes=services.classes,
+        sync=services.sync,
+        broadcasts=services.broadcasts,
+        admin=services.admin,
     )
+    services.sync.observer = count_synced(metrics)
     # Order matters: timing wraps everything; the lock, the scope and the student exist before the language
     # is chosen.
     dp.update.outer_middleware(UpdateLogMiddleware(metrics))

@@ -1,23 +1,38 @@
-"""The command menu Telegram shows next to the input field, in each language."""
+"""The command menu Telegram shows next to the input field, in each language; operators' chats get the
+admin commands too (a menu of their own, `BotCommandScopeChat`), nobody else sees them."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
+
 from aiogram import Bot
-from aiogram.types import BotCommand, BotCommandScopeDefault
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from aiogram.utils.i18n import I18n
 
-from handlers.common.commands import COMMANDS
+from handlers.common.commands import ADMIN_COMMANDS, COMMANDS
 from handlers.common.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
-
-def commands_for(i18n: I18n, language: str) -> list[BotCommand]:
-    return [BotCommand(command=name, description=i18n.gettext(text, locale=language)) for name, text in COMMANDS]
+log = logging.getLogger(__name__)
 
 
-async def set_commands(bot: Bot, i18n: I18n) -> None:
+def commands_for(i18n: I18n, language: str, admin: bool = False) -> list[BotCommand]:
+    listed = (*COMMANDS, *ADMIN_COMMANDS) if admin else COMMANDS
+    return [BotCommand(command=name, description=i18n.gettext(text, locale=language)) for name, text in listed]
+
+
+async def set_commands(bot: Bot, i18n: I18n, admin_ids: Iterable[int] = ()) -> None:
     for language in LANGUAGES:
-        await bot.set_my_commands(
-            commands_for(i18n, language),
-            scope=BotCommandScopeDefault(),
-            language_code=None if language == DEFAULT_LANGUAGE else language,
-        )
+        code = None if language == DEFAULT_LANGUAGE else language
+        await bot.set_my_commands(commands_for(i18n, language), scope=BotCommandScopeDefault(), language_code=code)
+    for admin_id in sorted(admin_ids):
+        try:
+            for language in LANGUAGES:
+                code = None if language == DEFAULT_LANGUAGE else language
+                await bot.set_my_commands(
+                    commands_for(i18n, language, admin=True), scope=BotCommandScopeChat(chat_id=admin_id),
+                    language_code=code,
+                )  # fmt: skip
+        except TelegramAPIError as exc:  # an operator who never opened the chat: "chat not found"
+            log.warning("no admin command menu for %s: %s", admin_id, exc)

@@ -35,6 +35,7 @@ async def remind_once(settings: Settings, token: str, everyone: bool) -> RunCoun
             now = datetime.now(UTC)
             counts = await (service.broadcast(now) if everyone else service.deliver_due(now))
             log.info("reminders (%s): %s", "all" if everyone else "due", counts)
+            await service.record_run(now, counts)
             return counts
         finally:
             await bot.session.close()

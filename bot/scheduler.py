@@ -1,24 +1,30 @@
-"""APScheduler 3 runs two interval jobs: deliver the reminders that are due, and the classes' messages that
-are due (teachers' weekly digests, nudges to stuck students).
+"""APScheduler 3 runs the interval jobs: deliver the reminders that are due, the classes' messages that are due
+(teachers' weekly digests, nudges to stuck students), and (HH_SYNC) sync postings from hh when a slot of its
+schedule has passed.
 
 The scheduler never holds per-user jobs — the database rows do (`reminders.next_run_at`,
 `classes.digest_next_run_at`, `class_members.nudge_due_at`), so nothing is lost when the process restarts and
 several processes can share the work. The jobs start in the dispatcher's startup hook (inside the running
 loop), have fixed ids with replace_existing, run at most one instance at a time, and coalesce ticks missed
-while the loop was busy. The two take turns (never both at once) and share one rate-limited sender and the
-sender's lease, so the bot as a whole stays within Telegram's send limit.
+while the loop was busy. Reminders and classes' messages take turns (never both at once) and share one
+rate-limited sender (broadcasts too) and the sender's lease, so the bot as a whole stays within Telegram's
+send limit.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from aiogram import Bot
 from aiogram.utils.i18n import I18n
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
 
 from bot.config import Settings
 from bot.observability import Metrics
@@ -29,6 +35,7 @@ from handlers.reminders import make_composer
 from services.classes import ClassDeliveries, ClassService
 from services.coaching import CoachService, Rates
 from services.reminders import ReminderService
+from services.sync import RoleCounts, SyncProblem, SyncService, SyncSummary
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -43,7 +50,8 @@ CLASS_JOB_ID = "deliver-due-class-messages"
 STOP_TIMEOUT_SECONDS = 20.0  # a batch of 50 at 30 msg/s takes under 2 s; a 429 pause can add more
 
 
-def sender_for(bot: Bot, settings: Settings) -> Sender:
+def create_sender(bot: Bot, settings: Settings) -> Sender:
+    """The process's one rate-limited sender: reminders, classes' messages and broadcasts share its budget."""
     return Sender(bot, rate=settings.send_rate, per_chat_interval=settings.send_per_chat_interval)
 
 
@@ -52,7 +60,7 @@ def reminder_service(
     sender: Sender | None = None,
 ) -> ReminderService:  # fmt: skip
     coach = coach or CoachService(db, catalog, rates_from(settings))
-    return ReminderService(db, coach, sender or sender_for(bot, settings), make_composer(catalog, i18n))
+    return ReminderService(db, coach, sender or create_sender(bot, settings), make_composer(catalog, i18n))
 
 
 def class_deliveries(db: Database, catalog: Catalog, i18n: I18n, classes: ClassService, sender: Sender
@@ -146,3 +154,71 @@ class ReminderScheduler:
                 "reminder batch sent=%s skipped=%s failed=%s blocked=%s seconds=%.1f",
                 counts.sent, counts.skipped, counts.failed, counts.blocked, time.perf_counter() - started,
             )  # fmt: skip
+
+
+SYNC_JOB_ID = "sync-postings-when-due"
+SYNC_CHECK_SECONDS = 600.0  # how often the bot looks whether a scheduled sync is due
+SYNC_FIRST_CHECK_SECONDS = 5.0  # after start-up: once the bot is ready (a fresh install syncs at once)
+
+
+def next_slot(schedule: str, zone: str) -> Callable[[datetime], datetime | None]:
+    """The first moment of the crontab `schedule` (in `zone`) after a given one."""
+    trigger = CronTrigger.from_crontab(schedule, timezone=ZoneInfo(zone))
+
+    def after(moment: datetime) -> datetime | None:
+        return trigger.get_next_fire_time(None, moment + timedelta(seconds=1))
+
+    return after
+
+
+class SyncScheduler:
+    """The scheduled postings sync (HH_SYNC): every ten minutes the bot looks whether a slot of
+    HH_SYNC_SCHEDULE has passed since the last run began (or a run was interrupted) and, if so, syncs — one
+    replica at a time (the sync's lease). The rows carry the state, so a restart neither loses nor repeats a
+    week's sync."""
+
+    def __init__(self, service: SyncService, schedule: str, zone: str,
+                 every_seconds: float = SYNC_CHECK_SECONDS) -> None:  # fmt: skip
+        self._service = service
+        self._next = next_slot(schedule, zone)
+        self._running: asyncio.Task | None = None
+        self._scheduler = AsyncIOScheduler(timezone=UTC)
+        self._scheduler.add_job(
+            self._check, "interval", seconds=every_seconds, id=SYNC_JOB_ID, replace_existing=True, max_instances=1,
+            coalesce=True, misfire_grace_time=None,
+            next_run_time=datetime.now(UTC) + timedelta(seconds=SYNC_FIRST_CHECK_SECONDS),
+        )  # fmt: skip
+
+    def start(self) -> SyncScheduler:
+        self._scheduler.start()
+        return self
+
+    async def stop(self) -> None:
+        """No more checks; a sync in progress stops (its cursor keeps what it did: the next run goes on)."""
+        self._scheduler.pause()
+        if self._running is not None and not self._running.done():
+            self._running.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._running
+        self._scheduler.shutdown(wait=False)
+
+    async def _check(self) -> None:
+        self._running = asyncio.current_task()
+        try:
+            summary = await self._service.run_if_due(datetime.now(UTC), self._next)
+        except SyncProblem as problem:
+            log.warning("scheduled postings sync did not finish: %s", problem.line)
+            return
+        if summary is not None:
+            log.info("scheduled postings sync %s (run %s)", summary.status, summary.run_id)
+
+
+def count_synced(metrics: Metrics) -> Callable[[SyncSummary, RoleCounts], None]:
+    """The sync's observer: what each run did, on /metrics (coach_sync_postings_total by outcome)."""
+
+    def observe(_: SyncSummary, done: RoleCounts) -> None:
+        for outcome in ("fetched", "added", "updated", "expired", "failed"):
+            if value := getattr(done, outcome):
+                metrics.synced.labels(outcome=outcome).inc(value)
+
+    return observe

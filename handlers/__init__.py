@@ -9,6 +9,7 @@ from aiogram import Router
 
 from handlers import (
     account,
+    admin,
     classes,
     coaching,
     errors,
@@ -32,6 +33,7 @@ def get_routers() -> list[Router]:
         for module in (
             errors,
             groups,
+            admin,  # operators only (a filter on every update); before the conversations, so /admin always works
             classes,  # before onboarding: /start with a class's invite link
             onboarding,
             coaching,

@@ -74,13 +74,14 @@ class HhClient:
             raise HhError("unavailable", "not a vacancy")
         return data
 
-    async def search(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def search(self, params: dict[str, Any] | list[tuple[str, str]]) -> dict[str, Any]:
+        """One page of GET /vacancies (repeated parameters, such as several `area`s, as a list of pairs)."""
         data = await self.get("/vacancies", params)
         if not isinstance(data, dict) or not isinstance(data.get("items"), list):
             raise HhError("unavailable", "not a page of vacancies")
         return data
 
-    async def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+    async def get(self, path: str, params: dict[str, Any] | list[tuple[str, str]] | None = None) -> Any:
         try:
             async with self._http().get(self._api_url + path, params=params, allow_redirects=False) as response:
                 body = await self._read(response)

@@ -14,7 +14,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
@@ -28,6 +28,7 @@ from storage.db import Database
 from storage.locks import REMINDER_SENDER, Lease
 from storage.reminders import Completion, DueReminder, ReminderRepo
 from storage.roadmap import RoadmapRepo
+from storage.runs import DeliveryRunRepo
 from storage.skills import UserSkillRepo
 from storage.users import UserRepo
 
@@ -110,10 +111,23 @@ class ReminderService:
         lease = Lease(self._db, REMINDER_SENDER)
         if not await lease.acquire():
             return None
+        started = datetime.now(UTC)
         try:
-            return await self.deliver_due(now, renew=lease.acquire)
+            counts = await self.deliver_due(now, renew=lease.acquire)
         finally:
             await lease.release()
+        await self.record_run(started, counts)
+        return counts
+
+    async def record_run(self, started: datetime, counts: RunCounts, kind: str = "reminders") -> None:
+        """Keep a run's counts for the operator's console (a tick that found nothing due is not kept)."""
+        if not (counts.sent or counts.skipped or counts.failed or counts.blocked):
+            return
+        async with self._db.transaction() as session:
+            await DeliveryRunRepo(session).record(
+                kind, started, datetime.now(UTC), sent=counts.sent, skipped=counts.skipped, failed=counts.failed,
+                blocked=counts.blocked,
+            )  # fmt: skip
 
     async def deliver_due(self, now: datetime, renew: Callable[[], Awaitable[bool]] | None = None) -> RunCounts:
         """Deliver every reminder due at `now`; claims are per batch, so several senders can share the work."""

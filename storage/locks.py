@@ -16,7 +16,8 @@ from sqlalchemy import select, update
 from storage.db import Database
 from storage.models import LeaseRow
 
-REMINDER_SENDER = "reminder-sender"  # the process holding it delivers reminders
+REMINDER_SENDER = "reminder-sender"  # the process holding it delivers reminders (and broadcasts)
+HH_SYNC = "hh-sync"  # the process holding it syncs postings from hh
 DEFAULT_TTL = timedelta(minutes=2)
 _PROCESS = uuid.uuid4().hex  # this process, as a lease holder
 
@@ -51,3 +52,9 @@ class Lease:
                 .where(LeaseRow.name == self._name, LeaseRow.holder == self._holder)
                 .values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
             )
+
+    async def taken(self) -> bool:
+        """Whether a live holder (this one or another) has the lease now."""
+        async with self._db.read() as session:
+            expires = await session.scalar(select(LeaseRow.expires_at).where(LeaseRow.name == self._name))
+        return expires is not None and expires > datetime.now(UTC)

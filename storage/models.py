@@ -282,3 +282,54 @@ class ClassMember(Base):
     nudge_claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     nudge_claim_token: Mapped[str | None] = mapped_column(String(32))
     nudged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SyncRun(Base):
+    """One run of the postings sync from hh: when, what it listed, how far it got (`cursor`: the search slices
+    still to walk, so a stopped or killed run continues where it was), and what it did (`counts`, JSON per
+    role). `status`: running | completed | stopped (hh refused, or was unreachable; the cursor stays)."""
+
+    __tablename__ = "sync_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    trigger: Mapped[str] = mapped_column(String(16))  # cli | schedule | admin
+    mode: Mapped[str] = mapped_column(String(16))  # full | incremental
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    window_from: Mapped[datetime] = mapped_column(UTCDateTime)  # hh's date_from
+    window_to: Mapped[datetime] = mapped_column(UTCDateTime)  # hh's date_to: the run's own start
+    areas: Mapped[str] = mapped_column(String(200))
+    cursor: Mapped[str] = mapped_column(Text, default="[]")  # JSON: the slices still to walk
+    counts: Mapped[str] = mapped_column(Text, default="{}")  # JSON: per role and in total
+    error: Mapped[str | None] = mapped_column(String(500))
+
+
+class SyncedVacancy(Base):
+    """An hh vacancy the sync stored as a posting: what its search result looked like (`fingerprint`, so an
+    unchanged vacancy is not fetched again) and the last run that listed it (a full listing expires those it
+    no longer finds: hh closed them)."""
+
+    __tablename__ = "synced_vacancies"
+
+    source_id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the hh vacancy id
+    fingerprint: Mapped[str] = mapped_column(String(40))
+    role_id: Mapped[str | None] = mapped_column(String(24))
+    seen_run: Mapped[int] = mapped_column(Integer, index=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DeliveryRun(Base):
+    """One run of unsolicited messages — a reminder tick that sent anything, a `remind` command, an operator's
+    broadcast — and its outcome, for the operator's console."""
+
+    __tablename__ = "delivery_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # reminders | broadcast
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    blocked: Mapped[int] = mapped_column(Integer, default=0)

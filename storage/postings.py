@@ -175,6 +175,33 @@ class PostingRepo:
                 upsert(dialect, CityPostingCount.__table__, city_rows, ["city"], increment=["postings"])
             )
 
+    async def remove(self, source: str, source_ids: Sequence[str]) -> int:
+        """Delete postings of `source` (closed or too old) and take exactly what they added out of the
+        aggregates; returns how many there were."""
+        removed = 0
+        unique = list(dict.fromkeys(source_ids))
+        for start in range(0, len(unique), self.BATCH):
+            chunk = unique[start : start + self.BATCH]
+            before = await self._contributions((Posting.source == source) & Posting.source_id.in_(chunk))
+            if not before:
+                continue
+            ids = [posting_id for _, _, posting_id in before]
+            await self._session.execute(delete(PostingSkill).where(PostingSkill.posting_id.in_(ids)))
+            await self._session.execute(delete(Posting).where(Posting.id.in_(ids)))
+            await self._apply(list(before.values()), [])
+            removed += len(ids)
+        return removed
+
+    async def published_before(self, source: str, moment: datetime, limit: int = 5000) -> list[tuple[str, str | None]]:
+        """(source id, role) of shared postings of `source` published before `moment`, the oldest first."""
+        rows = await self._session.execute(
+            select(Posting.source_id, Posting.role_id)
+            .where(Posting.source == source, Posting.added_by.is_(None), Posting.published_at < moment)
+            .order_by(Posting.published_at)
+            .limit(limit)
+        )
+        return [(source_id, role) for source_id, role in rows]
+
     # -- recounting -----------------------------------------------------------------------------------------
 
     async def counted_with(self) -> str | None:

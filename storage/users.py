@@ -88,3 +88,13 @@ class UserRepo:
 
     async def count(self) -> int:
         return await self._session.scalar(select(func.count()).select_from(User)) or 0
+
+    async def active_ids(self, after: int = -1, limit: int = 500) -> list[int]:
+        """Ids of users who have not blocked the bot, in id order after `after` (a broadcast's audience)."""
+        rows = await self._session.scalars(
+            select(User.id).where(User.is_active.is_(True), User.id > after).order_by(User.id).limit(limit)
+        )
+        return list(rows)
+
+    async def count_active(self) -> int:
+        return await self._session.scalar(select(func.count()).select_from(User).where(User.is_active.is_(True))) or 0

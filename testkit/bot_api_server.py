@@ -43,7 +43,9 @@ class FakeBotApiServer:
     updates: list[dict[str, Any]] = field(default_factory=list)
     messages: dict[tuple[int, int], ServerMessage] = field(default_factory=dict)
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    commands: dict[str | None, list[dict[str, str]]] = field(default_factory=dict)
+    commands: dict[str | None, list[dict[str, str]]] = field(default_factory=dict)  # default scope, per language
+    # (scope type, chat id, language) -> commands, every scope (an operator's chat has its own menu)
+    scoped_commands: dict[tuple[str, int | None, str | None], list[dict[str, str]]] = field(default_factory=dict)
     callback_answers: list[dict[str, Any]] = field(default_factory=list)
     webhook: dict[str, Any] | None = None
     documents: list[tuple[int, str, int]] = field(default_factory=list)  # (chat, file name, bytes)
@@ -211,7 +213,13 @@ class FakeBotApiServer:
         return self.updates.pop()
 
     async def _m_setMyCommands(self, params: dict[str, Any]) -> bool:
-        self.commands[params.get("language_code")] = params["commands"]
+        scope = params.get("scope") or {"type": "default"}
+        if isinstance(scope, str):
+            scope = json.loads(scope)
+        if scope.get("type", "default") == "default":
+            self.commands[params.get("language_code")] = params["commands"]
+        key = (scope.get("type", "default"), scope.get("chat_id"), params.get("language_code"))
+        self.scoped_commands[key] = params["commands"]
         return True
 
     async def _m_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:

@@ -178,7 +178,9 @@ class FakeTelegram(BaseSession):
         self.requests: list[TelegramMethod[Any]] = []
         self.messages: dict[tuple[int, int], SentMessage] = {}
         self.callback_answers: list[AnswerCallbackQuery] = []
-        self.commands: dict[str | None, list[tuple[str, str]]] = {}
+        self.commands: dict[str | None, list[tuple[str, str]]] = {}  # the default scope's, per language
+        # every scope's: (scope type, chat id or None, language) -> commands
+        self.scoped_commands: dict[tuple[str, int | None, str | None], list[tuple[str, str]]] = {}
         self.fail_next: list[tuple[int, str]] = []  # (status, description) to answer the next calls with
         self.refused: list[str] = []  # every request refused as Telegram would refuse it
         self.blocked: set[int] = set()  # chats whose user blocked the bot: 403
@@ -291,7 +293,12 @@ class FakeTelegram(BaseSession):
             for command in method.commands:
                 if not _COMMAND.match(command.command) or not 1 <= len(command.description) <= 256:
                     raise BadRequest("Bad Request: BOT_COMMAND_INVALID")
-            self.commands[method.language_code] = [(c.command, c.description) for c in method.commands]
+            listed = [(c.command, c.description) for c in method.commands]
+            scope = method.scope
+            kind = getattr(scope, "type", "default") or "default"
+            if kind == "default":
+                self.commands[method.language_code] = listed
+            self.scoped_commands[(kind, getattr(scope, "chat_id", None), method.language_code)] = listed
             return True
         if isinstance(method, DeleteWebhook):
             return True

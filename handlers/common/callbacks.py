@@ -61,6 +61,14 @@ class MarketAction(StrEnum):
     ADD = "add"
 
 
+class AdminAction(StrEnum):
+    REFRESH = "refresh"
+    SYNC = "sync"  # start a postings sync
+    BROADCAST = "bc"  # write a message to every student
+    SEND = "send"  # send the broadcast previewed
+    CANCEL = "cancel"
+
+
 class ReportFormat(StrEnum):
     DOCX = "docx"
     MARKDOWN = "md"
@@ -158,6 +166,10 @@ class MarketCb(CallbackData, prefix="mk"):
 
 class ReportCb(CallbackData, prefix="rp"):
     format: ReportFormat
+
+
+class AdminCb(CallbackData, prefix="adm"):
+    action: AdminAction
 
 
 # -- classes -------------------------------------------------------------------------------------------

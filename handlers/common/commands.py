@@ -18,3 +18,7 @@ COMMANDS = (
     ("delete_me", N_("Erase everything about you")),
     ("help", N_("What I can do")),
 )
+
+# Shown in the command menu of the operators' chats only (ADMIN_IDS); others are answered as for any unknown
+# command.
+ADMIN_COMMANDS = (("admin", N_("Operator's console: students, postings, sync, broadcast")),)

@@ -4,6 +4,7 @@ vacancy's text or an hh.kz / hh.ru link."""
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from aiogram import F, Router
 from aiogram.filters import Command
@@ -23,6 +24,8 @@ from handlers.market.states import MarketFlow
 from services.coaching import CoachService
 from services.hh import HhError, vacancy_id
 from services.postings import PostingService
+
+log = logging.getLogger(__name__)
 
 
 async def market(message: Message, student: Student, coach: CoachService, catalog: Catalog, lang: str) -> None:
@@ -63,6 +66,9 @@ async def receive_posting(
         try:
             draft = await postings.fetch_draft(vacancy)  # hh.ru, outside any transaction
         except HhError as problem:
+            if problem.kind in ("captcha", "forbidden", "bad_user_agent"):  # the operators must act, not the student
+                log.warning("hh.ru refused vacancy %s to the bot (%s): see `python -m bot postings sync`", vacancy,
+                            problem)  # fmt: skip
             await message.answer(texts.hh_problem(problem.kind, vacancy))
             return
         except PostingError:

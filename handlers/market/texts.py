@@ -75,15 +75,27 @@ def ask_posting() -> str:
 
 
 def hh_problem(kind: str, vacancy: str) -> str:
+    """Why a vacancy a student linked could not be read, as plainly as "there is no such vacancy": what hh
+    did, and what the student can do instead."""
+    refused = _(
+        "hh.ru would not give vacancy {id} to this bot: it now lets only registered applications read "
+        "vacancies. The bot's operators have been told."
+    ).format(id=vacancy)
     reasons = {
         "not_found": _("hh.ru has no vacancy {id} (it may be closed or archived).").format(id=vacancy),
         "timeout": _("hh.ru did not answer in time."),
         "unavailable": _("hh.ru could not be reached right now."),
-        "rate_limited": _("hh.ru is limiting requests right now."),
-        "captcha": _("hh.ru refused to give the vacancy to a bot (it asks for a captcha)."),
-        "forbidden": _("hh.ru refused to give the vacancy to this bot."),
-        "bad_user_agent": _("hh.ru refused to give the vacancy to this bot."),
+        "rate_limited": _("hh.ru is limiting how often this bot may ask: vacancy {id} could not be read now.").format(
+            id=vacancy
+        ),
+        "captcha": _(
+            "hh.ru would not give vacancy {id} to this bot: it asks for a captcha, which a bot cannot solve."
+        ).format(id=vacancy),
+        "forbidden": refused,
+        "bad_user_agent": refused,
     }
+    if kind in ("captcha", "forbidden", "bad_user_agent"):  # asking again will not help
+        return reasons[kind] + " " + _("Paste the vacancy's text instead: I read it just as well.")
     return reasons.get(kind, reasons["unavailable"]) + " " + _("Paste the vacancy's text instead, or try later.")
 
 
