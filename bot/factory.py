@@ -54,7 +54,10 @@ def create_bot(settings: Settings, token: str, session: BaseSession | None = Non
         session = AiohttpSession(api=api) if api else AiohttpSession()
     # Before every request an update makes: its read session closed, its pending writes committed.
     session.middleware(BeforeTelegram())
-    return Bot(token=token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    # Link previews off: the messages that carry links list postings, and a preview card of the first one would
+    # push the list itself off the screen.
+    defaults = DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True)
+    return Bot(token=token, session=session, default=defaults)
 
 
 @dataclass(frozen=True)

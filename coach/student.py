@@ -15,7 +15,8 @@ class Student(BaseModel):
 
     id: int
     language: str
-    timezone: str
+    timezone: str  # an IANA zone
+    zone_place: str | None = None  # the place the student named for it (coach.zones), shown with the zone
     role_id: str | None = None
     stack: str | None = None  # the role's stack, when the role has stacks (Python backend, React, ...)
     level: str | None = None

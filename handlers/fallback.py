@@ -9,7 +9,10 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from coach.catalog import Catalog
+from coach.student import Student
 from handlers.classes.states import ClassFlow
+from handlers.coaching import keyboards as coaching_keyboards
+from handlers.coaching import texts as coaching_texts
 from handlers.common.screens import drop_keyboard
 from handlers.market.states import MarketFlow
 from handlers.onboarding.router import prompt
@@ -26,15 +29,28 @@ async def _repeat_step(message: Message, state: FSMContext, coach: CoachService,
     await state.update_data(msg=sent.message_id)
 
 
-async def unknown_message(message: Message, state: FSMContext, coach: CoachService, catalog: Catalog,
-                          lang: str) -> None:  # fmt: skip
+async def unknown_message(message: Message, state: FSMContext, student: Student, coach: CoachService,
+                          catalog: Catalog, lang: str) -> None:  # fmt: skip
     current = await state.get_state()
     is_command = bool(message.text and message.text.startswith("/"))
     if current is None:
         if is_command:
             await message.answer(_("I don't know that command. /help lists the ones I do."))
-        else:
+            return
+        roadmap = await coach.overview(student)
+        if roadmap is None:
             await message.answer(_("I didn't get that. Send /start to begin or /help to see what I can do."))
+            return
+        # A student with a roadmap who says "hello" gets where they are and the way on, not "send /start".
+        status = "\n".join(
+            [
+                coaching_texts.headline(catalog, roadmap.profile, lang),
+                coaching_texts.core_line(roadmap.gap),
+                coaching_texts.progress_line(roadmap.progress),
+            ]
+        )
+        await message.answer(_("Here is where you are — what next?") + "\n\n" + status,
+                             reply_markup=coaching_keyboards.main_menu())  # fmt: skip
         return
     if current not in STEPS:  # typing a time zone in /settings, a posting in /market
         hints = {

@@ -23,8 +23,9 @@ from coach.ranking import Ranking, rank, student_stack
 from coach.roadmap import Plan, plan_from_ranking
 from coach.schedule import Reminder
 from coach.student import Profile, Student
+from coach.zones import Zone
 from services.market_cache import cache_for
-from services.schedule import ensure_reminder
+from services.schedule import ensure_reminder, move_to_zone
 from storage.db import Database
 from storage.market import MarketRepo
 from storage.roadmap import RoadmapRepo
@@ -144,11 +145,13 @@ class CoachService:
         have: Collection[str],
         want: Sequence[str],
         stack: str | None = None,
+        zone: Zone | None = None,
         now: datetime | None = None,
     ) -> SavedProfile:
         """Store the profile (the stack read from the skills unless given), plan again — settled items stay as
         history, open ones follow the new plan — and make sure a weekly reminder exists: one transaction, with
-        the conversation state that asked for it."""
+        the conversation state that asked for it. `zone`: the student moves to it (their city's), the
+        reminder's slot with them."""
         known = self._catalog.skills.keys()
         have = {sid for sid in have if sid in known}
         want = [sid for sid in dict.fromkeys(want) if sid in known and sid not in have]
@@ -169,7 +172,11 @@ class CoachService:
             await UserRepo(session).set_profile(student.id, role_id=role_id, stack=stack, level=level, city=city)
             await UserSkillRepo(session).replace(student.id, have, want)
             await RoadmapRepo(session).sync(student.id, planned)
-            reminder = await ensure_reminder(session, updated, moment)
+            if zone is not None and (zone.name, zone.place) != (student.timezone, student.zone_place):
+                updated, reminder = await move_to_zone(session, updated, moment, zone)
+                profile = Profile(updated, frozenset(have), tuple(want))
+            else:
+                reminder = await ensure_reminder(session, updated, moment)
         return SavedProfile(profile, reminder)
 
     async def market(self, role_id: str, stack: str | None = None, user_id: int | None = None) -> MarketSnapshot:

@@ -11,7 +11,7 @@ import asyncio
 import csv
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -21,11 +21,12 @@ from sqlalchemy import text as sql
 from coach.catalog import Catalog
 from coach.gap import PostingMatch, posting_match
 from coach.market import PostingView
+from coach.pasted import from_text
 from coach.postings import PostingDraft, PostingError, RowProblem, from_hh, read_postings
 from coach.ranking import posting_stack
 from coach.skills import SkillParser
 from coach.student import Student
-from services.coaching import CoachService
+from services.coaching import CoachService, Roadmap
 from services.hh import HhClient
 from services.market_cache import cache_for
 from storage.db import Database
@@ -36,7 +37,6 @@ EXPORT_BATCH = 1000
 EXPORT_FIELDS = ["id", "source", "title", "company", "role", "stack", "level", "city", "remote", "salary_from",
                  "salary_to", "currency", "published_at", "url", "skills"]  # fmt: skip
 BATCH_PAUSE = 0.02  # seconds between batches: a window for another process's writer (the bot beside it)
-DRAFT_TITLE_CHARS = 100
 
 
 @dataclass
@@ -80,6 +80,7 @@ class AddedPosting:
     draft: PostingDraft
     match: PostingMatch
     not_planned: tuple[str, ...]  # what it asks for that is neither had nor on the roadmap
+    posting_id: int = 0
 
 
 class PostingService:
@@ -158,14 +159,8 @@ class PostingService:
     # -- students ------------------------------------------------------------------------------------
 
     def draft_from_text(self, text: str) -> PostingDraft:
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
-        title = (lines[0] if lines else "")[:DRAFT_TITLE_CHARS] or "—"
-        result = self._parser.parse(text)
-        return PostingDraft(
-            source="text", source_id=hashlib.sha1(text.encode()).hexdigest()[:16], title=title, company=None,
-            role_id=None, level=None, city=None, url=None, salary_from=None, salary_to=None, currency=None,
-            salary_gross=None, skills=result.recognized,
-        )  # fmt: skip
+        """A posting pasted as text: title, company, city, salary and skills where the text has them."""
+        return from_text(text, self._catalog, self._parser)
 
     async def fetch_draft(self, vacancy: str) -> PostingDraft:
         """A vacancy read from hh.ru (outside any transaction); raises HhError or PostingError."""
@@ -184,13 +179,37 @@ class PostingService:
                     "added_by": student.id}
         )  # fmt: skip
         async with self._db.transaction() as session:
-            await PostingRepo(session, self._catalog.group_of).save(posting)
+            posting_id, _new = await PostingRepo(session, self._catalog.group_of).save(posting)
         roadmap = await self._coach.overview(student)
         assert roadmap is not None
+        match, not_planned = self._compare(roadmap, draft.title, draft.company, draft.skills)
+        return AddedPosting(draft, match, not_planned, posting_id)
+
+    def _compare(
+        self, roadmap: Roadmap, title: str, company: str | None, skills: Sequence[str]
+    ) -> tuple[PostingMatch, tuple[str, ...]]:
+        """How the student meets a posting, and what it asks for that is neither had nor on their roadmap."""
         have = set(roadmap.gap.have) | set(roadmap.gap.other_have)
-        view = PostingView(id=0, title=draft.title, company=draft.company, skills=frozenset(draft.skills))
+        view = PostingView(id=0, title=title, company=company, skills=frozenset(skills))
         match = posting_match(view, have, self._catalog)
         planned = {p.skill_id for p in roadmap.plan.skills}
         missing = {sid for ref in match.missing for sid in self._catalog.members(ref)}
-        not_planned = sorted(sid for sid in missing if sid in draft.skills and sid not in planned)
-        return AddedPosting(draft, match, tuple(not_planned))
+        return match, tuple(sorted(sid for sid in missing if sid in skills and sid not in planned))
+
+    async def want_missing(self, student: Student, posting_id: int) -> tuple[str, ...] | None:
+        """Add what the student's own posting asks for and their roadmap lacks to the skills they want (the
+        roadmap plans them); the skills added, or None when the posting is not theirs or they have no profile."""
+        async with self._db.read() as session:
+            skills = await PostingRepo(session, self._catalog.group_of).own_skills(posting_id, student.id)
+        roadmap = await self._coach.overview(student)
+        if skills is None or roadmap is None:
+            return None
+        _match, not_planned = self._compare(roadmap, "", None, skills)
+        if not_planned:
+            profile = roadmap.profile
+            await self._coach.save_profile(
+                profile.student, role_id=profile.student.role_id or "", level=profile.student.level,
+                city=profile.student.city, have=profile.have, want=[*profile.want, *not_planned],
+                stack=profile.student.stack,
+            )  # fmt: skip
+        return not_planned

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coach.schedule import DEFAULT_HOUR, DEFAULT_WEEKDAY, Reminder, Schedule, next_run, snooze_until
 from coach.student import Student
+from coach.zones import Zone
 from storage.db import Database
 from storage.reminders import ReminderRepo
 from storage.users import UserRepo
@@ -39,6 +40,17 @@ async def reschedule(
     return updated
 
 
+async def move_to_zone(session: AsyncSession, student: Student, now: datetime, zone: Zone) -> tuple[Student, Reminder]:
+    """The student in `zone` (and the place they named), their reminder's next slot there (in the caller's
+    transaction)."""
+    updated = student.model_copy(update={"timezone": zone.name, "zone_place": zone.place})
+    await UserRepo(session).set_timezone(student.id, zone.name, zone.place)
+    current = await ensure_reminder(session, updated, now)
+    reminder = await reschedule(session, updated, now, weekday=current.weekday, hour=current.hour,
+                                enabled=current.enabled, zone=zone.name)  # fmt: skip
+    return updated, reminder
+
+
 class ScheduleService:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -62,15 +74,10 @@ class ScheduleService:
             return await reschedule(session, student, now, weekday=current.weekday, hour=current.hour,
                                     enabled=enabled, zone=student.timezone)  # fmt: skip
 
-    async def set_zone(self, student: Student, now: datetime, zone: str) -> tuple[Student, Reminder]:
+    async def set_zone(self, student: Student, now: datetime, zone: Zone) -> tuple[Student, Reminder]:
         """A new time zone: the student's, and their reminder's next slot in it."""
-        updated = student.model_copy(update={"timezone": zone})
         async with self._db.transaction() as session:
-            await UserRepo(session).set_timezone(student.id, zone)
-            current = await ensure_reminder(session, updated, now)
-            reminder = await reschedule(session, updated, now, weekday=current.weekday, hour=current.hour,
-                                        enabled=current.enabled, zone=zone)  # fmt: skip
-        return updated, reminder
+            return await move_to_zone(session, student, now, zone)
 
     async def snooze(self, student: Student, now: datetime, hours: int) -> datetime | None:
         """Put the next reminder off by `hours` (clamped to 1–72); None while reminders are paused."""

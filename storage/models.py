@@ -73,7 +73,8 @@ class User(Stamped, Base):
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)  # Telegram user id
     language: Mapped[str] = mapped_column(String(8), default="en")
-    timezone: Mapped[str] = mapped_column(String(64))
+    timezone: Mapped[str] = mapped_column(String(64))  # an IANA zone
+    zone_place: Mapped[str | None] = mapped_column(String(32))  # the place they named for it (coach/zones.py)
     role_id: Mapped[str | None] = mapped_column(String(24))
     stack: Mapped[str | None] = mapped_column(String(24))  # the role's stack (Python backend, React, ...)
     level: Mapped[str | None] = mapped_column(String(16))

@@ -307,6 +307,13 @@ class PostingRepo:
             for row in rows
         ]  # fmt: skip
 
+    async def own_skills(self, posting_id: int, user_id: int) -> list[str] | None:
+        """The skills of a posting the student added themselves; None when it is not theirs (or gone)."""
+        owner = await self._session.scalar(select(Posting.added_by).where(Posting.id == posting_id))
+        if owner is None or owner != user_id:
+            return None
+        return await self.skills_of(posting_id)
+
     async def skills_of(self, posting_id: int) -> list[str]:
         rows = await self._session.scalars(select(PostingSkill.skill_id).where(PostingSkill.posting_id == posting_id))
         return list(rows)

@@ -14,13 +14,13 @@ from storage.upsert import upsert
 
 SEEN_RESOLUTION = timedelta(hours=1)
 _COLUMNS = (User.id, User.language, User.timezone, User.role_id, User.stack, User.level, User.city, User.is_active,
-            User.created_at, User.last_seen_at)  # fmt: skip
+            User.created_at, User.last_seen_at, User.zone_place)  # fmt: skip
 
 
 def _student(row) -> Student:
     return Student(
         id=row[0], language=row[1], timezone=row[2], role_id=row[3], stack=row[4], level=row[5], city=row[6],
-        is_active=row[7], created_at=row[8],
+        is_active=row[7], created_at=row[8], zone_place=row[10],
     )  # fmt: skip
 
 
@@ -76,8 +76,8 @@ class UserRepo:
     async def set_language(self, user_id: int, language: str) -> None:
         await self._session.execute(update(User).where(User.id == user_id).values(language=language))
 
-    async def set_timezone(self, user_id: int, timezone: str) -> None:
-        await self._session.execute(update(User).where(User.id == user_id).values(timezone=timezone))
+    async def set_timezone(self, user_id: int, timezone: str, place: str | None = None) -> None:
+        await self._session.execute(update(User).where(User.id == user_id).values(timezone=timezone, zone_place=place))
 
     async def mark_blocked(self, user_id: int) -> None:
         await self._session.execute(update(User).where(User.id == user_id).values(is_active=False, blocked_at=utcnow()))

@@ -356,7 +356,7 @@ async def test_the_weekly_digest_arrives_once_at_the_chosen_slot(alice, dispatch
     await alice.click("📬 Weekly digest", screen(alice))
     await alice.click("Friday", screen(alice))
     await alice.click("09:00", screen(alice))
-    assert "Weekly digest: every Friday at 09:00 (Asia/Almaty)" in screen(alice).visible
+    assert "Weekly digest: every Friday at 09:00 (UTC+5, Almaty)" in screen(alice).visible
     async with session_pool() as session:
         due = await session.scalar(select(ClassRow.digest_next_run_at))
     assert due.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Almaty")).strftime("%a %H:%M") == "Fri 09:00"

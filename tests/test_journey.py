@@ -270,8 +270,13 @@ async def test_profile_change_of_role_keeps_progress_that_still_applies(alice, s
     [summary] = await alice.send("/profile")
     assert "What would you like to change?" in summary.visible
     await alice.click("Role")
+    assert "Step" not in alice.last.visible  # a /profile edit is one question, not step 1 of 5 again
     replies = await alice.click("Fullstack Engineer")
-    assert "Core skills" in replies[-1].visible
+    assert replies == []  # the question's message becomes the answer: no new messages, no gap report again
+    updated = alice.last.visible
+    assert "Profile updated" in updated and "Fullstack Engineer" in updated and "Core skills" in updated
+    assert "What you lack" not in updated and "I'll send your next steps" not in updated
+    assert {label for label, _ in alice.last.buttons()} >= {"📋 Roadmap", "📊 Gap report"}
     async with session_pool() as session:
         user = await session.get(User, alice.user.id)
         assert user.role_id == "fullstack"

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.i18n import create_i18n
 from bot.sender import Sender
-from coach.zones import parse_zone
+from coach.zones import Zone, parse_zone
 from handlers.reminders import make_composer
 from services.reminders import ReminderService
 from storage.models import ReminderSettings, RoadmapItem, User
@@ -23,7 +23,7 @@ async def reminder_row(session_pool, user_id: int) -> ReminderSettings:
 async def test_onboarding_turns_reminders_on_and_says_when(alice, session_pool):
     await onboard(alice, skills=["Python"])
     saved = next(m for m in alice.telegram.sent_to(alice.chat.id) if "Profile saved" in m.visible)
-    assert "I'll send your next steps every Monday at 19:00 (Asia/Almaty), first on Mon" in saved.visible
+    assert "I'll send your next steps every Monday at 19:00 (UTC+5, Almaty), first on Mon" in saved.visible
     row = await reminder_row(session_pool, alice.user.id)
     assert row.enabled
     assert (row.weekday, row.hour) == (0, 19)
@@ -34,12 +34,13 @@ async def test_onboarding_turns_reminders_on_and_says_when(alice, session_pool):
 async def test_settings_change_day_and_hour(alice, session_pool):
     await onboard(alice, skills=["Python"])
     [settings] = await alice.send("/settings")
-    assert "Reminders: every Monday at 19:00 (Asia/Almaty)." in settings.visible
+    assert "Time zone: UTC+5, Almaty" in settings.visible  # as people say it, never an IANA or Etc/ name
+    assert "Reminders: every Monday at 19:00 (UTC+5, Almaty)." in settings.visible
     await alice.click("⏰ Day and time", settings)
     await alice.click("Wednesday")
     await alice.click("08:00")
     shown = alice.telegram.messages[(settings.chat_id, settings.message_id)].visible
-    assert "every Wednesday at 08:00 (Asia/Almaty)" in shown
+    assert "every Wednesday at 08:00 (UTC+5, Almaty)" in shown
     row = await reminder_row(session_pool, alice.user.id)
     assert (row.weekday, row.hour) == (2, 8)
     assert row.next_run_at.hour == 3 and row.next_run_at.weekday() == 2  # 08:00 Almaty = 03:00 UTC
@@ -60,24 +61,33 @@ async def test_time_zone_by_button_and_by_typing(alice, session_pool):
     await onboard(alice, skills=["Python"])
     [settings] = await alice.send("/settings")
     await alice.click("🌍 Time zone", settings)
-    await alice.click("Asia/Tashkent")
+    assert not [label for label, _ in alice.last.buttons() if "/" in label]  # no "Asia/Tashkent" on buttons
+    await alice.click("UTC+5, Tashkent")
     async with session_pool() as session:
         assert (await session.get(User, alice.user.id)).timezone == "Asia/Tashkent"
     await alice.click("🌍 Time zone")
     [hint] = await alice.send("Middle Earth")
     assert "I don't know the time zone “Middle Earth”" in hint.visible
     replies = await alice.send("UTC+6")
-    assert "Time zone: Etc/GMT-6" in replies[-1].visible
+    assert "Time zone: UTC+6" in replies[-1].visible and "Etc/" not in replies[-1].visible
     row = await reminder_row(session_pool, alice.user.id)
     assert row.next_run_at.hour == 13  # Monday 19:00 at UTC+6
+    for typed, shown, zone in (("Pavlodar", "UTC+5, Pavlodar", "Asia/Almaty"),
+                               ("Астана", "UTC+5, Astana", "Asia/Almaty"),
+                               ("г. Ташкент", "UTC+5, Tashkent", "Asia/Tashkent")):  # fmt: skip
+        await alice.click("🌍 Time zone")
+        replies = await alice.send(typed)
+        assert f"Time zone: {shown}" in replies[-1].visible
+        async with session_pool() as session:
+            assert (await session.get(User, alice.user.id)).timezone == zone
 
 
 def test_typed_zones_are_understood():
-    assert parse_zone("asia/almaty") == "Asia/Almaty"
-    assert parse_zone("Tashkent") == "Asia/Tashkent"
-    assert parse_zone("UTC+5") == "Etc/GMT-5"
-    assert parse_zone("GMT-3") == "Etc/GMT+3"
-    assert parse_zone("+0") == "UTC"
+    assert parse_zone("asia/almaty") == Zone("Asia/Almaty")
+    assert parse_zone("Tashkent") == Zone("Asia/Tashkent", "tashkent")
+    assert parse_zone("UTC+5") == Zone("Etc/GMT-5")
+    assert parse_zone("GMT-3") == Zone("Etc/GMT+3")
+    assert parse_zone("+0") == Zone("UTC")
     assert parse_zone("UTC+25") is None
     assert parse_zone("🙂") is None
 

@@ -15,7 +15,7 @@ from coach.catalog import Catalog
 from coach.classes import NAME_LIMIT, STUCK_AFTER, Classroom, MemberProgress, Membership
 from coach.student import Student
 from handlers.common.format import bar, quote, ref_name
-from handlers.common.labels import level_name
+from handlers.common.labels import level_name, zone_name
 from handlers.common.market import scope
 from handlers.settings.texts import day_name
 from services.classes import ClassSummary, GapsView, MemberDetail, NudgePlan, RosterPage, StuckList
@@ -115,7 +115,9 @@ def digest_line(classroom: Classroom, zone: str, lang: str) -> str:
         return _("Weekly digest: off.")
     assert classroom.digest_weekday is not None
     return _("Weekly digest: every {day} at {hour}:00 ({zone}).").format(
-        day=day_name(classroom.digest_weekday, lang), hour=f"{classroom.digest_hour:02d}", zone=html.quote(zone)
+        day=day_name(classroom.digest_weekday, lang),
+        hour=f"{classroom.digest_hour:02d}",
+        zone=html.quote(zone_name(zone, None, lang)),
     )
 
 

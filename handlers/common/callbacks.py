@@ -61,6 +61,10 @@ class MarketAction(StrEnum):
     ADD = "add"
 
 
+class PostingAction(StrEnum):
+    WANT_MISSING = "w"  # add what the posting asks for and the roadmap lacks to the skills I want
+
+
 class AdminAction(StrEnum):
     REFRESH = "refresh"
     SYNC = "sync"  # start a postings sync
@@ -162,6 +166,13 @@ class ZoneCb(CallbackData, prefix="z"):
 
 class MarketCb(CallbackData, prefix="mk"):
     action: MarketAction
+
+
+class PostingCb(CallbackData, prefix="ps"):
+    """A button under a posting the student added (only theirs: the service checks `added_by`)."""
+
+    posting: Id
+    action: PostingAction
 
 
 class ReportCb(CallbackData, prefix="rp"):

@@ -53,12 +53,12 @@ def postings_phrase(count: int, total: int) -> str:
     return ngettext("{count} of {total} posting", "{count} of {total} postings", total).format(count=count, total=total)
 
 
-def fit(parts: Sequence[str], more: str | None = None) -> str:
+def fit(parts: Sequence[str], more: str | None = None, limit: int = TEXT_LIMIT) -> str:
     """Join sections, dropping trailing ones that would push the message past Telegram's limit."""
     text = ""
     for part in parts:
         candidate = f"{text}\n\n{part}" if text else part
-        if len(candidate) > TEXT_LIMIT - 100:
+        if len(candidate) > limit - 100:
             return text + "\n\n" + (more or _("(shortened — see /roadmap for the rest)"))
         text = candidate
     return text

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from aiogram.utils.i18n import gettext as _
 
 from coach.catalog import Catalog
 from coach.roadmap import Term
+from coach.zones import find_place, places, zone_label
 from handlers.common.i18n import N_
 
 _LEVELS = {
@@ -36,4 +39,14 @@ def city_name(catalog: Catalog, city: str | None, lang: str) -> str:
     if city in (None, "other"):
         return _("another city")
     known = catalog.city(city)
-    return known.display(lang) if known else city
+    if known:
+        return known.display(lang)
+    place = find_place(city)  # a city the student typed ("Pavlodar"), in their language when we know it
+    return place.display(lang) if place else city
+
+
+def zone_name(zone: str, place: str | None, lang: str) -> str:
+    """A time zone as people say it, at this moment: "UTC+5, Pavlodar", "UTC+6"."""
+    if place is not None and place not in places():
+        place = None
+    return zone_label(zone, place, lang, datetime.now(UTC))

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import logging
 
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.enums import ChatAction
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,17 @@ async def edit(message: Message, text: str, markup: InlineKeyboardMarkup | None 
     return result if isinstance(result, Message) else message
 
 
+async def working(target: Target, action: ChatAction = ChatAction.TYPING) -> None:
+    """Tell the student work is under way ("typing…", "sending a photo…") before something slow: the hh
+    lookup, a chart, a document. One action (it shows until the next message or for 5 s), not a background
+    sender: every Bot API call of an update goes out from the update's own task. Never fails the update."""
+    chat_id = target.from_user.id if isinstance(target, CallbackQuery) else target.chat.id
+    try:
+        await target.bot.send_chat_action(chat_id, action)
+    except TelegramAPIError as exc:
+        log.debug("no chat action for %s: %s", chat_id, exc)
+
+
 async def show(target: Target, text: str, markup: InlineKeyboardMarkup | None = None) -> int:
     """Show a screen: edit the message a button was pressed on, or send a new one. Returns its id."""
     if isinstance(target, CallbackQuery):
@@ -54,11 +66,14 @@ async def send(target: Target, text: str, markup: InlineKeyboardMarkup | None = 
     return sent.message_id
 
 
-async def drop_keyboard(target: Target, chat_id: int, message_id: int | None) -> None:
-    """Remove the buttons of an earlier step's message, so only one live keyboard remains."""
+async def drop_keyboard(
+    target: Target, chat_id: int, message_id: int | None, replacement: InlineKeyboardMarkup | None = None
+) -> None:
+    """Remove the buttons of an earlier step's message (or put `replacement` in their place), so only one live
+    keyboard remains."""
     if not message_id:
         return
     try:
-        await target.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=None)
+        await target.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=replacement)
     except TelegramBadRequest as exc:  # already gone, or it had no buttons: nothing to remove
         log.debug("no keyboard to remove on %s: %s", message_id, exc.message)

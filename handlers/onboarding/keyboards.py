@@ -52,6 +52,12 @@ def levels() -> InlineKeyboardMarkup:
     return grid(buttons, 2, [button(_("◀ Back"), StepCb(action=StepAction.BACK))])
 
 
+def other_city() -> InlineKeyboardMarkup:
+    return rows(
+        [button(_("◀ Back"), StepCb(action=StepAction.BACK)), button(_("Skip ⏭"), StepCb(action=StepAction.SKIP))]
+    )
+
+
 def cities(options: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
     """`options`: (city id, label) pairs; "other" and "remote" are added."""
     buttons = [button(label, CityCb(city=city_id)) for city_id, label in options]
@@ -59,12 +65,17 @@ def cities(options: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
     return grid(buttons, 2, [button(_("◀ Back"), StepCb(action=StepAction.BACK))])
 
 
+EXTRA_CHOSEN = 24  # typed skills beyond the offered ones get a button each (a tap takes one out), this many
+
+
 def skills(catalog: Catalog, lang: str, offered: Sequence[str], chosen: Iterable[str]) -> InlineKeyboardMarkup:
-    have = set(chosen)
+    have = list(dict.fromkeys(chosen))
     buttons = []
     for skill_id in offered:
         name = catalog.skill(skill_id).display(lang)
         buttons.append(button(f"✅ {name}" if skill_id in have else name, SkillCb(skill=skill_id)))
+    extra = [sid for sid in have if sid not in set(offered) and sid in catalog.skills][:EXTRA_CHOSEN]
+    buttons += [button(f"✅ {catalog.skill(sid).display(lang)}", SkillCb(skill=sid)) for sid in extra]
     controls = [button(_("◀ Back"), StepCb(action=StepAction.BACK))]
     if have:
         controls.append(button(_("🗑 Clear"), StepCb(action=StepAction.SKILLS_CLEAR)))

@@ -16,8 +16,10 @@ from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from coach.catalog import Catalog, Level
+from coach.intent import removal
 from coach.skills import SkillParser
 from coach.student import Profile, Student
+from coach.zones import Zone, find_place, typed_city
 from handlers.classes.consent import offer_after_onboarding
 from handlers.coaching import keyboards as coaching_keyboards
 from handlers.coaching import texts as coaching_texts
@@ -34,6 +36,7 @@ from handlers.common.callbacks import (
     StepAction,
     StepCb,
 )
+from handlers.common.labels import zone_name
 from handlers.common.screens import Target, drop_keyboard, send, show
 from handlers.onboarding import keyboards, texts
 from handlers.onboarding.states import Onboarding
@@ -50,9 +53,11 @@ async def prompt(
     if state == Onboarding.modules.state:
         return texts.modules_step(), keyboards.modules(catalog, lang, data.get("modules", []))
     if state == Onboarding.level.state:
-        return texts.level_step(catalog.role(data["role"]).display(lang)), keyboards.levels()
+        return texts.level_step(catalog.role(data["role"]).display(lang), data), keyboards.levels()
     if state == Onboarding.city.state:
-        return texts.city_step(), keyboards.cities(await _city_options(catalog, coach, lang))
+        return texts.city_step(data), keyboards.cities(await _city_options(catalog, coach, lang))
+    if state == Onboarding.other_city.state:
+        return texts.other_city_step(), keyboards.other_city()
     if state == Onboarding.skills.state:
         offered = await coach.offered_skills(data["role"])
         return texts.skills_step(catalog, data, lang), keyboards.skills(catalog, lang, offered, data.get("have", []))
@@ -60,12 +65,12 @@ async def prompt(
         role = catalog.role(data["role"])
         return texts.stack_step(role.display(lang)), keyboards.stacks(catalog, role.id, data.get("stack"))
     if state == Onboarding.want.state:
-        return texts.want_step(), keyboards.skip()
+        return texts.want_step(data), keyboards.skip()
     if state == Onboarding.conflicts.state:
         skill = catalog.skill(data["conflicts"][0])
         return texts.conflict_step(skill.display(lang)), keyboards.conflict(skill.id)
     suggested = data.get("suggested")
-    return texts.role_step(bool(suggested)), keyboards.roles(catalog, lang, suggested, unsure=not suggested)
+    return texts.role_step(bool(suggested), data), keyboards.roles(catalog, lang, suggested, unsure=not suggested)
 
 
 async def _city_options(catalog: Catalog, coach: CoachService, lang: str) -> list[tuple[str, str]]:
@@ -189,8 +194,29 @@ async def choose_city(
         await callback.answer(texts.option_gone())
         return
     await callback.answer()
+    if callback_data.city == "other":
+        await step(callback, state, Onboarding.other_city, catalog, coach, lang)
+        return
     await advance(callback, state, student, coach, catalog, lang, Onboarding.skills,
-                  city=city.name if city else callback_data.city)  # fmt: skip
+                  city=city.name if city else callback_data.city, city_changed=True)  # fmt: skip
+
+
+async def type_city(message: Message, state: FSMContext, student: Student, coach: CoachService, catalog: Catalog,
+                    lang: str) -> None:  # fmt: skip
+    """ "Other city": the city the student types — one we know (in either script), or their own words."""
+    city = typed_city(catalog, message.text or "")
+    if city is None:
+        await message.answer(texts.unknown_city(message.text or ""))
+        return
+    data = await state.get_data()
+    await drop_keyboard(message, message.chat.id, data.get("msg"))
+    await advance(message, state, student, coach, catalog, lang, Onboarding.skills, city=city, city_changed=True)
+
+
+async def skip_city(callback: CallbackQuery, state: FSMContext, student: Student, coach: CoachService,
+                    catalog: Catalog, lang: str) -> None:  # fmt: skip
+    await callback.answer()
+    await advance(callback, state, student, coach, catalog, lang, Onboarding.skills, city="other", city_changed=True)
 
 
 # -- skills ----------------------------------------------------------------------------------------------
@@ -244,9 +270,16 @@ async def choose_stack(
 async def type_skills(message: Message, state: FSMContext, coach: CoachService, catalog: Catalog,
                       parser: SkillParser, lang: str) -> None:  # fmt: skip
     data = await state.get_data()
-    result = parser.parse(message.text or "")
-    have = list(dict.fromkeys([*data.get("have", []), *result.recognized]))
-    await message.answer(texts.typed_skills(catalog, result.recognized, result.unknown, lang))
+    text = message.text or ""
+    if (taken_out := removal(text)) is not None:
+        named = parser.parse(taken_out).recognized
+        have = [sid for sid in data.get("have", []) if sid not in named]
+        reply = texts.removed_skills(catalog, named, [sid for sid in named if sid not in data.get("have", [])], lang)
+        await message.answer(reply)
+    else:
+        result = parser.parse(text)
+        have = list(dict.fromkeys([*data.get("have", []), *result.recognized]))
+        await message.answer(texts.typed_skills(catalog, result.recognized, result.unknown, lang))
     await drop_keyboard(message, message.chat.id, data.get("msg"))
     await step(message, state, Onboarding.skills, catalog, coach, lang, have=have)
 
@@ -256,7 +289,16 @@ async def type_wanted(
     parser: SkillParser, lang: str,
 ) -> None:  # fmt: skip
     data = await state.get_data()
-    result = parser.parse(message.text or "")
+    text = message.text or ""
+    if (taken_out := removal(text)) is not None:
+        named = parser.parse(taken_out).recognized
+        want = [sid for sid in data.get("want", []) if sid not in named]
+        await message.answer(texts.removed_skills(catalog, named, [s for s in named if s not in data.get("want", [])],
+                                                  lang))  # fmt: skip
+        await drop_keyboard(message, message.chat.id, data.get("msg"))
+        await step(message, state, Onboarding.want, catalog, coach, lang, want=want)
+        return
+    result = parser.parse(text)
     if not result.recognized:
         await message.answer(texts.no_wanted_skills(result.unknown))
         await drop_keyboard(message, message.chat.id, data.get("msg"))
@@ -312,6 +354,7 @@ _BACK = {
     Onboarding.role.state: Onboarding.role,
     Onboarding.level.state: Onboarding.role,
     Onboarding.city.state: Onboarding.level,
+    Onboarding.other_city.state: Onboarding.city,
     Onboarding.skills.state: Onboarding.city,
     Onboarding.stack.state: Onboarding.skills,
     Onboarding.want.state: Onboarding.skills,
@@ -323,7 +366,7 @@ async def back(callback: CallbackQuery, state: FSMContext, coach: CoachService, 
     current = await state.get_state()
     data = await state.get_data()
     previous = _BACK.get(current or "", Onboarding.role)
-    if data.get("mode") == "edit" and previous is not Onboarding.skills:
+    if data.get("mode") == "edit" and previous not in (Onboarding.skills, Onboarding.city):
         await state.clear()
         await show(callback, texts.nothing_changed())
         return
@@ -335,6 +378,8 @@ async def finish(target: Target, state: FSMContext, student: Student, coach: Coa
     data = await state.get_data()
     # Cleared first, so the conversation's end commits in the same transaction as the profile it saved.
     await state.clear()
+    # A city named in this conversation brings its time zone (Kazakhstan's cities: UTC+5; Tashkent, Bishkek...).
+    place = find_place(data["city"]) if data.get("city_changed") and data.get("city") else None
     saved = await coach.save_profile(
         student,
         role_id=data["role"],
@@ -343,9 +388,23 @@ async def finish(target: Target, state: FSMContext, student: Student, coach: Coa
         have=data.get("have", []),
         want=data.get("want", []),
         stack=data.get("stack"),
+        zone=Zone(place.zone, place.id) if place else None,
     )
+    moved = saved.profile.student.timezone != student.timezone or saved.profile.student.zone_place != student.zone_place
     student = saved.profile.student
-    await show(target, texts.profile_saved(next_reminder_note(saved.reminder, student.timezone, lang)))
+    if data.get("mode") == "edit":
+        roadmap = await coach.roadmap(saved.profile)
+        summary = "\n".join(
+            [
+                coaching_texts.headline(catalog, saved.profile, lang),
+                coaching_texts.core_line(roadmap.gap),
+                coaching_texts.progress_line(roadmap.progress),
+            ]
+        )
+        zone_note = texts.zone_moved(zone_name(student.timezone, student.zone_place, lang)) if moved else ""
+        await show(target, texts.profile_updated(summary, zone_note), coaching_keyboards.main_menu())
+        return
+    await show(target, texts.profile_saved(next_reminder_note(saved.reminder, student, lang)))
     roadmap = await coach.roadmap(saved.profile)
     await send(target, coaching_texts.gap_report(catalog, roadmap, lang),
                coaching_keyboards.after_gap())  # fmt: skip
@@ -410,6 +469,8 @@ def create_router() -> Router:
     router.callback_query.register(show_roles, StepCb.filter(F.action == StepAction.SHOW_ROLES), Onboarding.modules)
     router.callback_query.register(choose_level, LevelCb.filter(), Onboarding.level)
     router.callback_query.register(choose_city, CityCb.filter(), Onboarding.city)
+    router.message.register(type_city, Onboarding.other_city, F.text, ~F.text.startswith("/"))
+    router.callback_query.register(skip_city, StepCb.filter(F.action == StepAction.SKIP), Onboarding.other_city)
     router.callback_query.register(toggle_skill, SkillCb.filter(), Onboarding.skills)
     router.callback_query.register(clear_skills, StepCb.filter(F.action == StepAction.SKILLS_CLEAR), Onboarding.skills)
     router.callback_query.register(skills_done, StepCb.filter(F.action == StepAction.SKILLS_DONE), Onboarding.skills)

@@ -10,11 +10,12 @@ class Onboarding(StatesGroup):
     modules = State()
     level = State()
     city = State()
+    other_city = State()  # "Other city": which one (typed)
     skills = State()
     stack = State()
     want = State()
     conflicts = State()
 
 
-TYPING_STEPS = {Onboarding.skills.state, Onboarding.want.state}
+TYPING_STEPS = {Onboarding.skills.state, Onboarding.want.state}  # where typed text is the answer (skills)
 STEPS = {state.state for state in Onboarding.__all_states__}

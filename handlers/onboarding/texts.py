@@ -28,28 +28,51 @@ def modules_step() -> str:
     return _("<b>Which parts of the system will you work on?</b>\nPick one or more, then tap “Show roles”.")
 
 
-def role_step(suggested: bool) -> str:
+STEPS = 5
+
+
+def numbered(number: int, text: str, data: dict[str, Any]) -> str:
+    """A step of onboarding says where it is ("Step 2 of 5."); the same question from /profile does not."""
+    if data.get("mode") == "edit":
+        return text
+    return _("<b>Step {n} of {total}.</b>").format(n=number, total=STEPS) + " " + text
+
+
+def role_step(suggested: bool, data: dict[str, Any]) -> str:
     if suggested:
         return _("These roles build the parts you picked. Which one is yours?")
-    return _("<b>Step 1 of 5.</b> Which role do you want?")
+    return numbered(1, _("Which role do you want?"), data)
 
 
-def level_step(role: str) -> str:
-    return _("<b>{role}</b> — good choice.\n\n<b>Step 2 of 5.</b> Which level are you aiming for?").format(
-        role=html.quote(role)
-    )
+def level_step(role: str, data: dict[str, Any]) -> str:
+    question = numbered(2, _("Which level are you aiming for?"), data)
+    if data.get("mode") == "edit":
+        return question
+    return _("<b>{role}</b> — good choice.").format(role=html.quote(role)) + "\n\n" + question
 
 
-def city_step() -> str:
-    return _("<b>Step 3 of 5.</b> Where do you want to work?")
+def city_step(data: dict[str, Any]) -> str:
+    return numbered(3, _("Where do you want to work?"), data)
+
+
+def other_city_step() -> str:
+    return _("Which city? Type its name — e.g. <i>Pavlodar</i> or <i>Ташкент</i>. Your market and your time zone "
+             "will follow it.")  # fmt: skip
+
+
+def unknown_city(text: str) -> str:
+    return _(
+        "“{text}” does not look like a city's name. Type just the name, e.g. <i>Pavlodar</i> — or tap Skip."
+    ).format(text=html.quote(text[:40]))
 
 
 def skills_step(catalog: Catalog, data: dict[str, Any], lang: str) -> str:
-    text = _(
-        "<b>Step 4 of 5.</b> What do you already know?\n"
+    text = numbered(4, _(
+        "What do you already know?\n"
         "Tap the skills below, or type them the way you would in a CV — e.g. <i>Python, SQL, a bit of REST</i>. "
-        "Typos and Russian are fine. Then tap <b>Done</b>."
-    )
+        "Typos, Russian and Kazakh are fine. To take one out, tap it again or write <i>remove Docker</i>. "
+        "Then tap <b>Done</b>."
+    ), data)  # fmt: skip
     have = data.get("have", [])
     if have:
         text += "\n\n" + _("<b>Selected ({n}):</b> {skills}").format(n=len(have), skills=names(catalog, have, lang, 40))
@@ -63,11 +86,11 @@ def stack_step(role: str) -> str:
     ).format(role=html.quote(role))
 
 
-def want_step() -> str:
-    return _(
-        "<b>Step 5 of 5.</b> Anything you know you <b>lack</b> and want to learn? Type it like "
-        "<i>OAuth, GitHub, Docker</i> — or tap Skip."
-    )
+def want_step(data: dict[str, Any]) -> str:
+    return numbered(5, _(
+        "Anything you know you <b>lack</b> and want to learn? Type it like <i>OAuth, GitHub, Docker</i> — or tap "
+        "Skip."
+    ), data)  # fmt: skip
 
 
 def conflict_step(skill: str) -> str:
@@ -96,6 +119,19 @@ def typed_skills(catalog: Catalog, recognized: Sequence[str], unknown: Sequence[
     return "\n".join(lines)
 
 
+def removed_skills(catalog: Catalog, named: Sequence[str], absent: Sequence[str], lang: str) -> str:
+    """After "remove X": what was taken out, and what was not in the list in the first place."""
+    taken = [sid for sid in named if sid not in absent]
+    lines = []
+    if taken:
+        lines.append("🗑 " + _("Removed: {skills}").format(skills=names(catalog, taken, lang, 40)))
+    if absent:
+        lines.append(_("Not in your list: {skills}").format(skills=names(catalog, absent, lang, 40)))
+    if not named:
+        lines.append(_("Which skill should I take out? Write it like <i>remove Docker</i>, or tap it below."))
+    return "\n".join(lines)
+
+
 def no_wanted_skills(unknown: Sequence[str]) -> str:
     text = _("I couldn't find any skills in that.")
     if unknown:
@@ -112,6 +148,17 @@ def wanted_skills(catalog: Catalog, want: Sequence[str], unknown: Sequence[str],
 
 def profile_saved(note: str) -> str:
     return "✔ " + _("Profile saved.") + (f"\n{note}" if note else "")
+
+
+def profile_updated(summary: str, zone_note: str) -> str:
+    """After a /profile edit: what the profile is now, in a few lines (the reports are a tap away)."""
+    parts = ["✔ " + _("Profile updated.") + (f" {zone_note}" if zone_note else ""), summary]
+    parts.append(_("Your gap report and roadmap follow the change."))
+    return "\n\n".join(parts)
+
+
+def zone_moved(zone: str) -> str:
+    return _("Time zone: {zone} (change it in /settings).").format(zone=html.quote(zone))
 
 
 def nothing_changed() -> str:

@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, datetime
 
 from aiogram import Router
+from aiogram.enums import ChatAction
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
@@ -15,7 +16,7 @@ from coach.student import Student
 from handlers.common.buttons import button, rows
 from handlers.common.callbacks import ReportCb, ReportFormat
 from handlers.common.guards import roadmap_or_hint
-from handlers.common.screens import Target
+from handlers.common.screens import Target, working
 from handlers.report.document import build_report, docx, markdown
 from services.coaching import CoachService
 
@@ -28,6 +29,7 @@ async def send_report(target: Target, fmt: ReportFormat, student: Student, coach
         await target.answer()
     message = target.message if isinstance(target, CallbackQuery) else target
     assert isinstance(message, Message)
+    await working(target, ChatAction.UPLOAD_DOCUMENT)
     blocks = build_report(catalog, roadmap, lang, datetime.now(UTC))
     name = _("roles-and-skills-analysis")
     if fmt is ReportFormat.DOCX:

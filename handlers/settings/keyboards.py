@@ -6,21 +6,23 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from coach.schedule import Reminder
+from coach.zones import Zone
 from handlers.common.buttons import button, grid, rows
 from handlers.common.callbacks import LangCb, RemDayCb, RemHourCb, SettingsAction, SettingsCb, ZoneCb
+from handlers.common.labels import zone_name
 from handlers.settings.texts import day_name
 
 HOURS = range(7, 24)
 # Zones offered as buttons: Kazakhstan (one zone, UTC+5, since 2024) and its neighbours students move to.
 ZONES = (
-    "Asia/Almaty",
-    "Asia/Tashkent",
-    "Asia/Bishkek",
-    "Europe/Moscow",
-    "Asia/Novosibirsk",
-    "Europe/Istanbul",
-    "Europe/Berlin",
-    "UTC",
+    Zone("Asia/Almaty", "kazakhstan"),
+    Zone("Asia/Tashkent", "tashkent"),
+    Zone("Asia/Bishkek", "bishkek"),
+    Zone("Europe/Moscow", "moscow"),
+    Zone("Asia/Novosibirsk", "novosibirsk"),
+    Zone("Europe/Istanbul", "istanbul"),
+    Zone("Europe/Berlin", "berlin"),
+    Zone("UTC"),
 )
 LANGUAGE_LABELS = (("en", "English"), ("ru", "Русский"))
 
@@ -54,6 +56,6 @@ def hours(day: int) -> InlineKeyboardMarkup:
     return grid(buttons, 4, [button(_("◀ Back"), SettingsCb(action=SettingsAction.TIME))])
 
 
-def zones() -> InlineKeyboardMarkup:
-    buttons = [button(zone, ZoneCb(index=i)) for i, zone in enumerate(ZONES)]
+def zones(lang: str) -> InlineKeyboardMarkup:
+    buttons = [button(zone_name(zone.name, zone.place, lang), ZoneCb(index=i)) for i, zone in enumerate(ZONES)]
     return grid(buttons, 2, [button(_("◀ Back"), SettingsCb(action=SettingsAction.BACK))])

@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
 from coach.student import Student
-from coach.zones import parse_zone
+from coach.zones import Zone, parse_zone
 from handlers.common.callbacks import LangCb, RemDayCb, RemHourCb, SettingsAction, SettingsCb, ZoneCb
 from handlers.common.i18n import LANGUAGES
 from handlers.common.screens import Target, show
@@ -57,7 +57,7 @@ async def settings_action(callback: CallbackQuery, callback_data: SettingsCb, st
         await show(callback, texts.which_day(), keyboards.days(lang))
     elif action is SettingsAction.ZONE:
         await state.set_state(SettingsFlow.zone)
-        await show(callback, texts.which_zone(), keyboards.zones())
+        await show(callback, texts.which_zone(), keyboards.zones(lang))
     elif action in (SettingsAction.PAUSE, SettingsAction.RESUME):
         enabled = action is SettingsAction.RESUME
         await schedules.set_enabled(student, datetime.now(UTC), enabled)
@@ -80,12 +80,12 @@ async def choose_hour(callback: CallbackQuery, callback_data: RemHourCb, student
         return
     await callback.answer()
     reminder = await schedules.set_slot(student, datetime.now(UTC), callback_data.day, callback_data.hour)
-    await show_settings(callback, student, schedules, lang, "✔ " + texts.slot_text(reminder, student.timezone, lang))
+    await show_settings(callback, student, schedules, lang, "✔ " + texts.slot_text(reminder, student, lang))
 
 
-async def _set_zone(target: Target, zone: str, student: Student, schedules: ScheduleService, lang: str) -> None:
+async def _set_zone(target: Target, zone: Zone, student: Student, schedules: ScheduleService, lang: str) -> None:
     updated, _reminder = await schedules.set_zone(student, datetime.now(UTC), zone)
-    await show_settings(target, updated, schedules, lang, texts.zone_set(zone))
+    await show_settings(target, updated, schedules, lang, texts.zone_set(updated, lang))
 
 
 async def choose_zone(callback: CallbackQuery, callback_data: ZoneCb, state: FSMContext, student: Student,

@@ -11,6 +11,7 @@ from babel.dates import format_datetime, get_day_names
 
 from coach.schedule import Reminder
 from coach.student import Student
+from handlers.common.labels import zone_name
 
 
 def day_name(weekday: int, lang: str) -> str:
@@ -21,9 +22,10 @@ def local_time(moment: datetime, zone: str, lang: str) -> str:
     return format_datetime(moment.astimezone(ZoneInfo(zone)), "EEE d MMM, HH:mm", locale=lang)
 
 
-def slot_text(reminder: Reminder, zone: str, lang: str) -> str:
+def slot_text(reminder: Reminder, student: Student, lang: str) -> str:
+    zone = student.timezone
     when = _("every {day} at {hour}:00 ({zone})").format(
-        day=day_name(reminder.weekday, lang), hour=f"{reminder.hour:02d}", zone=html.quote(zone)
+        day=day_name(reminder.weekday, lang), hour=f"{reminder.hour:02d}", zone=html.quote(_zone(student, lang))
     )
     if not reminder.enabled:
         return _("Reminders: paused (were {when}).").format(when=when)
@@ -33,7 +35,11 @@ def slot_text(reminder: Reminder, zone: str, lang: str) -> str:
     return line
 
 
-def next_reminder_note(reminder: Reminder, zone: str, lang: str) -> str:
+def _zone(student: Student, lang: str) -> str:
+    return zone_name(student.timezone, student.zone_place, lang)
+
+
+def next_reminder_note(reminder: Reminder, student: Student, lang: str) -> str:
     """What onboarding says about the reminders it just turned on."""
     if not reminder.enabled or reminder.next_run_at is None:
         return ""
@@ -42,8 +48,8 @@ def next_reminder_note(reminder: Reminder, zone: str, lang: str) -> str:
     ).format(
         day=day_name(reminder.weekday, lang),
         hour=f"{reminder.hour:02d}",
-        zone=html.quote(zone),
-        date=local_time(reminder.next_run_at, zone, lang),
+        zone=html.quote(_zone(student, lang)),
+        date=local_time(reminder.next_run_at, student.timezone, lang),
     )
 
 
@@ -52,8 +58,8 @@ def settings_text(reminder: Reminder, student: Student, lang: str) -> str:
         [
             _("<b>Settings</b>"),
             _("Language: {language}").format(language="English" if lang == "en" else "Русский"),
-            _("Time zone: {zone}").format(zone=html.quote(student.timezone)),
-            slot_text(reminder, student.timezone, lang),
+            _("Time zone: {zone}").format(zone=html.quote(_zone(student, lang))),
+            slot_text(reminder, student, lang),
         ]
     )
 
@@ -81,17 +87,19 @@ def which_hour(day: str) -> str:
 
 
 def which_zone() -> str:
-    return _("Which time zone are you in? Pick one, or type a zone or city (e.g. <i>Asia/Almaty</i>, <i>UTC+5</i>).")
+    return _("Which time zone are you in? Pick one, or type your city or your offset from UTC (e.g. <i>Pavlodar</i>, "
+             "<i>UTC+6</i>).")  # fmt: skip
 
 
 def unknown_zone(text: str) -> str:
     return _(
-        "I don't know the time zone “{text}”. Try <i>Asia/Almaty</i>, a city like <i>Tashkent</i>, or <i>UTC+5</i>."
+        "I don't know the time zone “{text}”. Type your city (e.g. <i>Pavlodar</i>, <i>Tashkent</i>) or your offset "
+        "from UTC (e.g. <i>UTC+5</i>)."
     ).format(text=html.quote(text[:60]))
 
 
-def zone_set(zone: str) -> str:
-    return "✔ " + _("Time zone: {zone}").format(zone=html.quote(zone))
+def zone_set(student: Student, lang: str) -> str:
+    return "✔ " + _("Time zone: {zone}").format(zone=html.quote(_zone(student, lang)))
 
 
 def paused(enabled: bool) -> str:
