@@ -23,7 +23,7 @@ from handlers.common.callbacks import (
     MenuTarget,
     StudentAction,
 )
-from handlers.settings.texts import day_name
+from handlers.common.labels import weekday_name
 from services.classes import RosterPage
 from services.ui import Keyboard
 
@@ -125,7 +125,7 @@ def export(classroom: Classroom) -> InlineKeyboardMarkup:
 
 
 def digest_days(classroom: Classroom, lang: str) -> InlineKeyboardMarkup:
-    days = [button(day_name(d, lang), DigestDayCb(id=classroom.id, day=d)) for d in range(7)]
+    days = [button(weekday_name(d), DigestDayCb(id=classroom.id, day=d)) for d in range(7)]
     last = [button(_("◀ Back to the class"), _cb(classroom, ClassAction.OPEN))]
     if classroom.digest_on:
         last.insert(0, button(_("🔕 Turn off"), _cb(classroom, ClassAction.DIGEST_OFF)))

@@ -42,7 +42,6 @@ from handlers.onboarding import texts as onboarding_texts
 from handlers.onboarding.router import prompt
 from handlers.onboarding.states import Onboarding
 from handlers.report.document import build_report, docx, markdown
-from handlers.settings.texts import day_name
 from services.classes import ClassService, ClassSummary, DigestComposer, JoinOutcome, NudgeComposer, StuckList
 from services.coaching import CoachService
 from services.ui import OutgoingMessage
@@ -383,8 +382,7 @@ async def digest_day(callback: CallbackQuery, callback_data: DigestDayCb, studen
         await callback.answer(texts.not_yours(), show_alert=True)
         return
     await callback.answer()
-    label = day_name(callback_data.day, lang)
-    await show(callback, texts.digest_hour(label), keyboards.digest_hours(classroom, callback_data.day))
+    await show(callback, texts.digest_hour(callback_data.day), keyboards.digest_hours(classroom, callback_data.day))
 
 
 async def digest_hour(callback: CallbackQuery, callback_data: DigestHourCb, student: Student, classes: ClassService,

@@ -15,9 +15,8 @@ from coach.catalog import Catalog
 from coach.classes import NAME_LIMIT, STUCK_AFTER, Classroom, MemberProgress, Membership
 from coach.student import Student
 from handlers.common.format import bar, quote, ref_name
-from handlers.common.labels import level_name, zone_name
+from handlers.common.labels import every_weekday, level_name, on_weekday, zone_name
 from handlers.common.market import scope
-from handlers.settings.texts import day_name
 from services.classes import ClassSummary, GapsView, MemberDetail, NudgePlan, RosterPage, StuckList
 
 STUCK_SHOWN = 30  # names on the stuck screen; the rest are counted
@@ -114,8 +113,8 @@ def digest_line(classroom: Classroom, zone: str, lang: str) -> str:
     if not classroom.digest_on:
         return _("Weekly digest: off.")
     assert classroom.digest_weekday is not None
-    return _("Weekly digest: every {day} at {hour}:00 ({zone}).").format(
-        day=day_name(classroom.digest_weekday, lang),
+    return _("Weekly digest: {every_day} at {hour}:00 ({zone}).").format(
+        every_day=every_weekday(classroom.digest_weekday),
         hour=f"{classroom.digest_hour:02d}",
         zone=html.quote(zone_name(zone, None, lang)),
     )
@@ -389,8 +388,8 @@ def digest_menu(classroom: Classroom, zone: str, lang: str) -> str:
     )
 
 
-def digest_hour(day_label: str) -> str:
-    return _("{day}: at what time?").format(day=day_label)
+def digest_hour(weekday: int) -> str:
+    return _("At what time {on_day}?").format(on_day=on_weekday(weekday))
 
 
 def digest_set(classroom: Classroom, zone: str, lang: str) -> str:

@@ -25,6 +25,34 @@ _TERMS = {
 }
 
 
+# A weekday inside a sentence needs its own words in each language ("every Monday" is "каждый понедельник" but
+# "каждую среду"; "on Saturday" is "в субботу"), so each is a text of its own, not a day name put in a frame.
+_EVERY = (
+    N_("every Monday"), N_("every Tuesday"), N_("every Wednesday"), N_("every Thursday"), N_("every Friday"),
+    N_("every Saturday"), N_("every Sunday"),
+)  # fmt: skip
+_ON = (
+    N_("on Monday"), N_("on Tuesday"), N_("on Wednesday"), N_("on Thursday"), N_("on Friday"), N_("on Saturday"),
+    N_("on Sunday"),
+)  # fmt: skip
+_DAY = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"))
+
+
+def every_weekday(weekday: int) -> str:
+    """ "every Monday" (0 is Monday), to stand in a sentence."""
+    return _(_EVERY[weekday])
+
+
+def on_weekday(weekday: int) -> str:
+    """ "on Saturday", to stand in a sentence."""
+    return _(_ON[weekday])
+
+
+def weekday_name(weekday: int) -> str:
+    """ "Monday", as a button's label."""
+    return _(_DAY[weekday])
+
+
 def level_name(level: str | None) -> str:
     return _(_LEVELS[level]) if level in _LEVELS else _("any level")
 

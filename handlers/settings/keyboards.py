@@ -9,8 +9,7 @@ from coach.schedule import Reminder
 from coach.zones import Zone
 from handlers.common.buttons import button, grid, rows
 from handlers.common.callbacks import LangCb, RemDayCb, RemHourCb, SettingsAction, SettingsCb, ZoneCb
-from handlers.common.labels import zone_name
-from handlers.settings.texts import day_name
+from handlers.common.labels import weekday_name, zone_name
 
 HOURS = range(7, 24)
 # Zones offered as buttons: Kazakhstan (one zone, UTC+5, since 2024) and its neighbours students move to.
@@ -47,7 +46,7 @@ def languages_only(lang: str) -> InlineKeyboardMarkup:
 
 
 def days(lang: str) -> InlineKeyboardMarkup:
-    buttons = [button(day_name(d, lang), RemDayCb(day=d)) for d in range(7)]
+    buttons = [button(weekday_name(d), RemDayCb(day=d)) for d in range(7)]
     return rows(buttons[:4], buttons[4:], [button(_("◀ Back"), SettingsCb(action=SettingsAction.BACK))])
 
 

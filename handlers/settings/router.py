@@ -71,7 +71,7 @@ async def choose_day(callback: CallbackQuery, callback_data: RemDayCb, student: 
     if await _needs_profile(callback, student):
         return
     await callback.answer()
-    await show(callback, texts.which_hour(texts.day_name(callback_data.day, lang)), keyboards.hours(callback_data.day))
+    await show(callback, texts.which_hour(callback_data.day), keyboards.hours(callback_data.day))
 
 
 async def choose_hour(callback: CallbackQuery, callback_data: RemHourCb, student: Student, schedules: ScheduleService,

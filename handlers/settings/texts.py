@@ -7,15 +7,11 @@ from zoneinfo import ZoneInfo
 
 from aiogram import html
 from aiogram.utils.i18n import gettext as _
-from babel.dates import format_datetime, get_day_names
+from babel.dates import format_datetime
 
 from coach.schedule import Reminder
 from coach.student import Student
-from handlers.common.labels import zone_name
-
-
-def day_name(weekday: int, lang: str) -> str:
-    return str(get_day_names("wide", locale=lang)[weekday])
+from handlers.common.labels import every_weekday, on_weekday, zone_name
 
 
 def local_time(moment: datetime, zone: str, lang: str) -> str:
@@ -24,8 +20,8 @@ def local_time(moment: datetime, zone: str, lang: str) -> str:
 
 def slot_text(reminder: Reminder, student: Student, lang: str) -> str:
     zone = student.timezone
-    when = _("every {day} at {hour}:00 ({zone})").format(
-        day=day_name(reminder.weekday, lang), hour=f"{reminder.hour:02d}", zone=html.quote(_zone(student, lang))
+    when = _("{every_day} at {hour}:00 ({zone})").format(
+        every_day=every_weekday(reminder.weekday), hour=f"{reminder.hour:02d}", zone=html.quote(_zone(student, lang))
     )
     if not reminder.enabled:
         return _("Reminders: paused (were {when}).").format(when=when)
@@ -44,9 +40,9 @@ def next_reminder_note(reminder: Reminder, student: Student, lang: str) -> str:
     if not reminder.enabled or reminder.next_run_at is None:
         return ""
     return "⏰ " + _(
-        "I'll send your next steps every {day} at {hour}:00 ({zone}), first on {date}. Change or pause it in /settings."
+        "I'll send your next steps {every_day} at {hour}:00 ({zone}), first on {date}. Change or pause it in /settings."
     ).format(
-        day=day_name(reminder.weekday, lang),
+        every_day=every_weekday(reminder.weekday),
         hour=f"{reminder.hour:02d}",
         zone=html.quote(_zone(student, lang)),
         date=local_time(reminder.next_run_at, student.timezone, lang),
@@ -82,8 +78,8 @@ def which_day() -> str:
     return _("Which day should the weekly reminder come?")
 
 
-def which_hour(day: str) -> str:
-    return _("{day}: at what time?").format(day=day)
+def which_hour(weekday: int) -> str:
+    return _("At what time {on_day}?").format(on_day=on_weekday(weekday))
 
 
 def which_zone() -> str:
