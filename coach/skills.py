@@ -71,9 +71,23 @@ PROSE_SOFT_SKILLS = frozenset({"english", "kazakh"})
 # Between the words of one name in prose: nothing, a space, a hyphen, a slash or a dot ("CI/CD", "ASP.NET").
 _JOINERS = frozenset(" -/.\u00a0\t")
 
+# Kazakh filler, dropped with any endings ("негіздері", "негіздерін" as "негіз"): "a bit", "basics", "I know",
+# "and", "good", "average", "experience", "level", "programming", "tools", ...
+KAZAKH_FILLER_WORDS = frozenset(
+    """
+    аздап біраз сәл кішкене шамалы азғана негіз негізі негізгі базалық бастапқы қарапайым білемін білу
+    білім білімі білімім біледі білетін меңгерген меңгергенмін меңгеру игерген және немесе мен бен пен
+    менің сондай-ақ жақсы өте жетік еркін сенімді терең орташа жоғары кәсіби күшті тәжірибе тәжірибем
+    тәжірибесі тәжірибелі бар деңгей деңгейі деңгейде деңгейінде жыл жылдан ай түсіну түсінік түсінемін
+    қолдану қолданамын қолдана аламын пайдалану пайдаланамын жұмыс істеймін істедім істеу жасаймын
+    үйреніп үйренемін үйрендім үйренудемін оқып оқимын жүрмін бағдарламалау бағдарламашы әзірлеу
+    әзірлеуші құрал технология кітапхана фреймворк практика практикалық теория теориялық қағида принцип
+    арқылы бойынша үшін туралы
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
 # Words that qualify a skill without naming one. Only dropped when the whole piece did not match as written,
 # so aliases that contain them ("Separation of concerns") still match.
-FILLER_WORDS = frozenset(
+FILLER_WORDS = KAZAKH_FILLER_WORDS | frozenset(
     """
     a an the of in on with to for at by from my some bit little very also etc basic basics base
     fundamental fundamentals foundations intro introduction beginner novice advanced deep deeper good
@@ -100,22 +114,7 @@ FILLER_WORDS = frozenset(
 )
 
 
-# Kazakh filler, dropped with any endings ("негіздері", "негіздерін" as "негіз"): "a bit", "basics", "I know",
-# "and", "good", "average", "experience", "level", "programming", "tools", ...
-KAZAKH_FILLER_WORDS = frozenset(
-    """
-    аздап біраз сәл кішкене шамалы азғана негіз негізі негізгі базалық бастапқы қарапайым білемін білу
-    білім білімі білімім біледі білетін меңгерген меңгергенмін меңгеру игерген және немесе мен бен пен
-    менің сондай-ақ жақсы өте жетік еркін сенімді терең орташа жоғары кәсіби күшті тәжірибе тәжірибем
-    тәжірибесі тәжірибелі бар деңгей деңгейі деңгейде деңгейінде жыл жылдан ай түсіну түсінік түсінемін
-    қолдану қолданамын қолдана аламын пайдалану пайдаланамын жұмыс істеймін істедім істеу жасаймын
-    үйреніп үйренемін үйрендім үйренудемін оқып оқимын жүрмін бағдарламалау бағдарламашы әзірлеу
-    әзірлеуші құрал технология кітапхана фреймворк практика практикалық теория теориялық қағида принцип
-    арқылы бойынша үшін туралы
-    """.split()  # noqa: SIM905 - a word list reads better as text
-)
 _KAZAKH_FILLER_BASES = frozenset(kazakh_bases(word)[-1] for word in KAZAKH_FILLER_WORDS)
-FILLER_WORDS |= KAZAKH_FILLER_WORDS
 # A Kazakh ending after a Latin name: "SQL-ді", "Python-да", "Dockerмен".
 _LATIN_WITH_KAZAKH_ENDING = re.compile(rf"^(.*[a-z0-9+#])-?(?:{'|'.join(KAZAKH_ENDINGS)})$")
 
@@ -212,6 +211,7 @@ class SkillParser:
             if name
         }
         self._kazakh = frozenset(kazakh_bases(word.key)[-1] for name in kazakh for word in words(name))
+        self._base_of: dict[str, str] = {}  # word -> its Kazakh base, "" when it has none
         self._by_bases = _unambiguous((self._bases(words(name)), sid) for name, sid in kazakh.items())
         keys = [*self._by_stems, *self._by_bases]
         self._prefixes = {key[:n] for key in keys for n in range(1, len(key) + 1)}
@@ -392,23 +392,31 @@ class SkillParser:
         tokens = words(key)
         if len(tokens) < 2:
             return []
+        stems, bases = [word.stem for word in tokens], self._bases(tokens)
         taken = [False] * len(tokens)
         found: list[tuple[int, str]] = []
         for size in range(min(self._longest, len(tokens)), 0, -1):
             for start in range(len(tokens) - size + 1):
-                if any(taken[start : start + size]):
+                end = start + size
+                if any(taken[start:end]):
                     continue
-                hit = self._match(tokens[start : start + size])
+                hit = self._by_stems.get(tuple(stems[start:end])) or self._by_bases.get(tuple(bases[start:end]))
                 if not hit or (size == 1 and not self._alone_in_phrase(hit, tokens[start].key)):
                     continue
                 found.append((start, hit))
-                taken[start : start + size] = [True] * size
+                taken[start:end] = [True] * size
         return list(dict.fromkeys(hit for _, hit in sorted(found)))
 
     def _base(self, word: Word) -> str:
         """A Kazakh word's base when taking endings off it leaves a Kazakh name's word ("деректерді" → "дерек"),
         else its stem."""
-        return next((base for base in kazakh_bases(word.key) if base in self._kazakh), word.stem)
+        base = self._base_of.get(word.key)
+        if base is None:
+            if len(self._base_of) >= 65_536:  # bounded, like the stem cache
+                self._base_of.clear()
+            base = next((b for b in kazakh_bases(word.key) if b in self._kazakh), None) or ""
+            self._base_of[word.key] = base
+        return base or word.stem
 
     def _bases(self, span: Sequence[Word]) -> tuple[str, ...]:
         return tuple(self._base(word) for word in span)
