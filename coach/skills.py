@@ -28,19 +28,25 @@ How ``parse`` reads a piece of text, in order (the first step that understands i
    single Russian word of the fundamentals, practices or soft skills is an ordinary word there ("Мотивация
    персонала" is not self-motivation, "Антивирусная защита сети" is not computer networks).
 
+Kazakh words are read with their endings (cases, possessives, plurals: "деректер қорын", "алгоритмдерді") against
+the catalog's Kazakh names (``name_kk``, ``aliases_kk``): a word counts as a Kazakh name's word only when taking
+endings off it leaves that word's base, so "компьютер" is never cut to "компью". A Kazakh ending after a Latin
+name ("SQL-ді", "Python-да") and Kazakh filler ("аздап", "негіздері", "білемін") are dropped like "basic".
+
 What is left is reported as not understood, in the user's own spelling. Parsing never raises.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel
 
 from coach.catalog import Catalog, Category
-from coach.text import Word, is_cyrillic, normalize, stems, words
+from coach.text import KAZAKH_ENDINGS, Word, is_cyrillic, kazakh_bases, normalize, stems, words
 
 MAX_INPUT_CHARS = 4_000  # a pasted CV is longer than any skill list; the tail is not worth the CPU
 MAX_TEXT_CHARS = 20_000  # a vacancy's description; longer ones are cut
@@ -50,7 +56,8 @@ MAX_FRAGMENT_CHARS = 60
 _STRONG_SEPARATORS = re.compile(r"[\n\r,;|•·●▪►✓✔]+|\.\s+|\s\*\s|^\s*[-*]\s", re.MULTILINE)
 _PARENTHESES = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
 _COMPOUND_SEPARATORS = re.compile(
-    r"\s*[/\\&:]\s*|\s+\+\s+|\s+[-–—]\s+|\s+(?:and|or|with|plus|и|или|а также|с|со)\s+", re.IGNORECASE
+    r"\s*[/\\&:]\s*|\s+\+\s+|\s+[-–—]\s+|\s+(?:and|or|with|plus|и|или|а также|с|со|және|немесе|мен|бен|пен)\s+",
+    re.IGNORECASE,
 )
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?\+?$")
 # A name with a version stuck to it or after it: "PHP8", "Python 3.12", "C++17", "Angular 2", "Vue3".
@@ -64,9 +71,23 @@ PROSE_SOFT_SKILLS = frozenset({"english", "kazakh"})
 # Between the words of one name in prose: nothing, a space, a hyphen, a slash or a dot ("CI/CD", "ASP.NET").
 _JOINERS = frozenset(" -/.\u00a0\t")
 
+# Kazakh filler, dropped with any endings ("негіздері", "негіздерін" as "негіз"): "a bit", "basics", "I know",
+# "and", "good", "average", "experience", "level", "programming", "tools", ...
+KAZAKH_FILLER_WORDS = frozenset(
+    """
+    аздап біраз сәл кішкене шамалы азғана негіз негізі негізгі базалық бастапқы қарапайым білемін білу
+    білім білімі білімім біледі білетін меңгерген меңгергенмін меңгеру игерген және немесе мен бен пен
+    менің сондай-ақ жақсы өте жетік еркін сенімді терең орташа жоғары кәсіби күшті тәжірибе тәжірибем
+    тәжірибесі тәжірибелі бар деңгей деңгейі деңгейде деңгейінде жыл жылдан ай түсіну түсінік түсінемін
+    қолдану қолданамын қолдана аламын пайдалану пайдаланамын жұмыс істеймін істедім істеу жасаймын
+    үйреніп үйренемін үйрендім үйренудемін оқып оқимын жүрмін бағдарламалау бағдарламашы әзірлеу
+    әзірлеуші құрал технология кітапхана фреймворк практика практикалық теория теориялық қағида принцип
+    арқылы бойынша үшін туралы
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
 # Words that qualify a skill without naming one. Only dropped when the whole piece did not match as written,
 # so aliases that contain them ("Separation of concerns") still match.
-FILLER_WORDS = frozenset(
+FILLER_WORDS = KAZAKH_FILLER_WORDS | frozenset(
     """
     a an the of in on with to for at by from my some bit little very also etc basic basics base
     fundamental fundamentals foundations intro introduction beginner novice advanced deep deeper good
@@ -79,13 +100,27 @@ FILLER_WORDS = frozenset(
     понимание понимания понимаю умение умения умею навыки навык навыков опыт опыта работы работа
     работать работе с со в на по и для уровне уровень уровня уверенное уверенный уверенные уверенно
     хорошее хороший хорошие хорошо отличное отличные глубокое глубокие глубокий владение владения владею
-    немного принципов принципы практика практический лет год года месяцев
+    немного принципов принципы практика практический лет год года месяцев немножко чуть чуть-чуть слегка
+    продвинутый продвинутая продвинутое продвинутые продвинутого продвинутом углубленный углубленное
+    использование использования использую пользуюсь средний средняя среднее разговорный разговорное
+    свободный свободное свободно поверхностно поверхностное поверхностные изучаю изучал изучала изучение
+    теория теоретические теоретическое общее общие представление имею профессиональное практические
+    практическое
     developer developers dev engineer engineers engineering programmer programming development framework
     frameworks library libraries language lang tool tools technology technologies r&d
     разработчик разработчика разработка разработки программист программирование программирования
     фреймворк фреймворка фреймворки библиотека библиотеки технологии технология инструменты
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
+
+
+_KAZAKH_FILLER_BASES = frozenset(kazakh_bases(word)[-1] for word in KAZAKH_FILLER_WORDS)
+# A Kazakh ending after a Latin name: "SQL-ді", "Python-да", "Dockerмен".
+_LATIN_WITH_KAZAKH_ENDING = re.compile(rf"^(.*[a-z0-9+#])-?(?:{'|'.join(KAZAKH_ENDINGS)})$")
+
+
+def _is_filler(word: str) -> bool:
+    return word in FILLER_WORDS or any(base in _KAZAKH_FILLER_BASES for base in kazakh_bases(word)[1:])
 
 
 # Everyday words that are also skill names or one letter away from one. Said alone or in a list they are
@@ -150,6 +185,15 @@ def _is_typo_of(query: str, alias: str) -> bool:
     return _is_slip(word, target)
 
 
+def _unambiguous(pairs: Iterable[tuple[tuple[str, ...], str]]) -> dict[tuple[str, ...], str]:
+    """key -> skill id, without empty keys and keys that two skills share (they would guess)."""
+    owner: dict[tuple[str, ...], str | None] = {}
+    for key, sid in pairs:
+        if key:
+            owner[key] = sid if owner.get(key, sid) == sid else None
+    return {key: sid for key, sid in owner.items() if sid}
+
+
 class SkillParser:
     def __init__(self, catalog: Catalog) -> None:
         self._catalog = catalog
@@ -158,13 +202,20 @@ class SkillParser:
         self._fuzzy_keys = [key for key in self._aliases if len(key) >= 5]
         self._max_words = max(len(key.split()) for key in self._aliases)
         # The same aliases by the stems of their words; a key two skills share is ambiguous and left out.
-        by_stems: dict[tuple[str, ...], str | None] = {}
-        for key, sid in self._aliases.items():
-            if stemmed := stems(key):
-                by_stems[stemmed] = sid if by_stems.get(stemmed, sid) == sid else None
-        self._by_stems = {key: sid for key, sid in by_stems.items() if sid}
-        self._prefixes = {key[:n] for key in self._by_stems for n in range(1, len(key) + 1)}
-        self._longest = max(len(key) for key in self._by_stems)
+        self._by_stems = _unambiguous((stems(key), sid) for key, sid in self._aliases.items())
+        # The Kazakh names by the bases of their words, endings taken off: "деректер қорын" is "дерек қор".
+        kazakh = {
+            normalize(name): skill.id
+            for skill in catalog.skills.values()
+            for name in (skill.name_kk, *skill.aliases_kk)
+            if name
+        }
+        self._kazakh = frozenset(kazakh_bases(word.key)[-1] for name in kazakh for word in words(name))
+        self._base_of: dict[str, str] = {}  # word -> its Kazakh base, "" when it has none
+        self._by_bases = _unambiguous((self._bases(words(name)), sid) for name, sid in kazakh.items())
+        keys = [*self._by_stems, *self._by_bases]
+        self._prefixes = {key[:n] for key in keys for n in range(1, len(key) + 1)}
+        self._longest = max(len(key) for key in keys)
         # One-word names as the catalog writes them: an everyday word counts in prose only written so.
         self._written: dict[str, set[str]] = {}
         for skill in catalog.skills.values():
@@ -205,6 +256,7 @@ class SkillParser:
         found: dict[str, None] = {}
         tokens = words(text[:MAX_TEXT_CHARS])
         stems = [word.stem for word in tokens]
+        bases = [self._base(word) for word in tokens]
         # A comma, bracket or new line before a word: it cannot continue the name before it.
         breaks = [bool(set(word.before) - _JOINERS) for word in tokens]
         russian = any(is_cyrillic(word.key) and len(word.key) > 3 for word in tokens)
@@ -213,10 +265,11 @@ class SkillParser:
             candidates: list[tuple[int, str]] = []
             size = 1
             while position + size <= len(tokens) and (size == 1 or not breaks[position + size - 1]):
-                key = tuple(stems[position : position + size])
-                if key not in self._prefixes:
+                end = position + size
+                run_stems, run_bases = tuple(stems[position:end]), tuple(bases[position:end])
+                if run_stems not in self._prefixes and run_bases not in self._prefixes:
                     break
-                if sid := self._by_stems.get(key):
+                if sid := self._by_stems.get(run_stems) or self._by_bases.get(run_bases):
                     candidates.append((size, sid))
                 size += 1
             for size, sid in reversed(candidates):  # the longest name that counts
@@ -305,7 +358,7 @@ class SkillParser:
         """The skill a whole piece names: as written, by its words' stems, or with a version number dropped."""
         if hit := self._aliases.get(key):
             return hit
-        if hit := self._by_stems.get(stems(key)):
+        if hit := self._match(words(key)):
             return hit
         versioned = _VERSIONED.match(key)
         if versioned and len(base := versioned.group(1).strip()) >= 2 and base not in COMMON_WORDS:
@@ -316,8 +369,8 @@ class SkillParser:
 
     @staticmethod
     def _strip_filler(key: str) -> str:
-        words = [w for w in key.split() if w not in FILLER_WORDS and not _NUMBER.match(w)]
-        return normalize(" ".join(words))
+        bare = [match.group(1) if (match := _LATIN_WITH_KAZAKH_ENDING.match(w)) else w for w in key.split()]
+        return normalize(" ".join(w for w in bare if not _is_filler(w) and not _NUMBER.match(w)))
 
     def _fuzzy(self, key: str) -> str | None:
         limit = _max_edits(len(key))
@@ -339,18 +392,38 @@ class SkillParser:
         tokens = words(key)
         if len(tokens) < 2:
             return []
+        stems, bases = [word.stem for word in tokens], self._bases(tokens)
         taken = [False] * len(tokens)
         found: list[tuple[int, str]] = []
         for size in range(min(self._longest, len(tokens)), 0, -1):
             for start in range(len(tokens) - size + 1):
-                if any(taken[start : start + size]):
+                end = start + size
+                if any(taken[start:end]):
                     continue
-                hit = self._by_stems.get(tuple(word.stem for word in tokens[start : start + size]))
+                hit = self._by_stems.get(tuple(stems[start:end])) or self._by_bases.get(tuple(bases[start:end]))
                 if not hit or (size == 1 and not self._alone_in_phrase(hit, tokens[start].key)):
                     continue
                 found.append((start, hit))
-                taken[start : start + size] = [True] * size
+                taken[start:end] = [True] * size
         return list(dict.fromkeys(hit for _, hit in sorted(found)))
+
+    def _base(self, word: Word) -> str:
+        """A Kazakh word's base when taking endings off it leaves a Kazakh name's word ("деректерді" → "дерек"),
+        else its stem."""
+        base = self._base_of.get(word.key)
+        if base is None:
+            if len(self._base_of) >= 65_536:  # bounded, like the stem cache
+                self._base_of.clear()
+            base = next((b for b in kazakh_bases(word.key) if b in self._kazakh), None) or ""
+            self._base_of[word.key] = base
+        return base or word.stem
+
+    def _bases(self, span: Sequence[Word]) -> tuple[str, ...]:
+        return tuple(self._base(word) for word in span)
+
+    def _match(self, span: Sequence[Word]) -> str | None:
+        """The skill a run of words names by their stems, or a Kazakh name by their bases."""
+        return self._by_stems.get(tuple(word.stem for word in span)) or self._by_bases.get(self._bases(span))
 
     def _alone_in_phrase(self, sid: str, word: str) -> bool:
         if word in FILLER_WORDS or word in COMMON_WORDS:

@@ -1,5 +1,5 @@
 """Text normalisation shared by the catalog (alias keys), the skill parser (what users type) and the posting
-classifier (titles and prose): comparison keys, words, and Russian word stems."""
+classifier (titles and prose): comparison keys, words, Russian word stems and Kazakh endings."""
 
 from __future__ import annotations
 
@@ -81,6 +81,38 @@ def words(text: str) -> list[Word]:
         out.append(Word(key, stem(key), text[start:end], lowered[last:start], lowered[end : end + 1]))
         last = end
     return out
+
+
+# Kazakh endings that inflect a noun without changing what it names: cases (genitive, ablative, locative,
+# dative, accusative, instrumental), possessives and plurals, in each vowel-harmony variant. Word-forming
+# suffixes (-лық "-al", -шы "-er", -у "-ing") are not here: they make another word.
+KAZAKH_ENDINGS = tuple(
+    sorted(
+        """
+        ның нің дың дің тың тің нан нен дан ден тан тен нда нде да де та те ға ге қа ке на не
+        ды ді ты ті ны ні ын ін мен бен пен лар лер дар дер тар тер сы сі ы і
+        """.split(),  # noqa: SIM905 - a word list reads better as text
+        key=len,
+        reverse=True,
+    )
+)
+_KAZAKH_MIN_BASE = 3
+
+
+@lru_cache(maxsize=65_536)
+def kazakh_bases(word: str) -> tuple[str, ...]:
+    """A lower-case Cyrillic word, then what is left as Kazakh endings come off its end one by one, longest
+    ending first: "деректерді" → ("деректерді", "деректер", "дерек"). The rule knows no meaning ("компьютер"
+    → "компью"), so a caller accepts a base only when it is the base of a word it knows. Other words: (word,)."""
+    if not word.isalpha() or not is_cyrillic(word):
+        return (word,)
+    bases = [word]
+    while True:
+        last = bases[-1]
+        ending = next((e for e in KAZAKH_ENDINGS if last.endswith(e) and len(last) - len(e) >= _KAZAKH_MIN_BASE), None)
+        if ending is None:
+            return tuple(bases)
+        bases.append(last[: -len(ending)])
 
 
 def stems(text: str) -> tuple[str, ...]:

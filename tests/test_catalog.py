@@ -6,7 +6,8 @@ import shutil
 
 import pytest
 
-from coach.catalog import CATALOG_DIR, CatalogError, Category, load_catalog
+from coach.catalog import CATALOG_DIR, CatalogError, Category, load_catalog, untranslated
+from coach.skills import SkillParser
 from coach.text import normalize
 
 REQUIRED_ROLES = {
@@ -16,7 +17,7 @@ REQUIRED_ROLES = {
 NEW_ROLES = {"data_analyst", "system_analyst", "infosec", "sysadmin", "onec", "game_dev", "product_manager"}
 
 
-def test_has_the_required_roles_with_both_languages(catalog):
+def test_has_the_required_roles_in_every_language(catalog):
     assert catalog.roles.keys() >= REQUIRED_ROLES | NEW_ROLES
     assert len(catalog.roles) >= 20
     for role in catalog.roles.values():
@@ -24,6 +25,8 @@ def test_has_the_required_roles_with_both_languages(catalog):
         assert role.name_ru
         assert role.summary.en
         assert role.summary.ru
+        assert role.name_kk
+        assert role.summary.kk
         assert role.core
         assert role.nice
         assert catalog.modules_of(role.id), f"{role.id} belongs to no module"
@@ -48,7 +51,13 @@ def test_has_at_least_200_skills_in_every_category(catalog):
 
 def test_every_alias_resolves_to_exactly_one_skill(catalog):
     for skill in catalog.skills.values():
-        for alias in (skill.name, skill.name_ru or skill.name, *skill.aliases):
+        for alias in (
+            skill.name,
+            skill.name_ru or skill.name,
+            skill.name_kk or skill.name,
+            *skill.aliases,
+            *skill.aliases_kk,
+        ):
             assert catalog.lookup(alias) is skill, (skill.id, alias)
 
 
@@ -220,3 +229,80 @@ def test_normalize_keeps_symbols_that_make_a_different_skill():
     assert normalize("«Git».") == "git"
     assert normalize("Ёжик   Сервер") == "ежик сервер"
     assert normalize("PostgreSQL®") == "postgresql"
+
+
+# -- Kazakh ------------------------------------------------------------------------------------------------
+
+_KAZAKH_LETTERS = set("әғқңөұүһі")
+
+
+def test_names_a_student_picks_from_are_in_kazakh(catalog):
+    """Roles, modules, groups and cities have Kazakh names written in Kazakh, not copies of the Russian ones."""
+    names = [(r.name_kk, r.name_ru) for r in catalog.roles.values()]
+    names += [(m.name.kk, m.name.ru) for m in catalog.modules.values()]
+    names += [(g.name.kk, g.name.ru) for g in catalog.groups.values()]
+    names += [(c.name_kk, c.name_ru) for c in catalog.cities]
+    assert all(kk for kk, _ in names)
+    # Some are the same ("Алматы", "Мониторинг", "SRE-инженер"); most are not.
+    assert sum(kk != ru for kk, ru in names) >= 2 / 3 * len(names)
+    assert sum(bool(_KAZAKH_LETTERS & set(kk.casefold())) for kk, _ in names) >= 0.5 * len(names)
+    assert catalog.city("Қарағанды").id == "karaganda"
+    assert catalog.city("Алматы").display("kk") == "Алматы"
+
+
+def test_every_skill_with_a_russian_name_has_a_kazakh_one(catalog):
+    assert not [s.id for s in catalog.skills.values() if s.name_ru and not s.name_kk]
+    assert catalog.skill("algorithms").display("kk") == "Алгоритмдер"
+    assert catalog.skill("docker").display("kk") == "Docker"  # a tool keeps its name
+
+
+def test_kazakh_names_are_aliases_of_their_skill(catalog):
+    assert catalog.lookup("Ағылшын тілі").id == "english"
+    assert catalog.lookup("Деректер қоры").id == "sql"
+
+
+def test_every_text_a_student_reads_exists_in_kazakh(catalog):
+    assert untranslated(catalog) == []
+
+
+def test_kazakh_action_items_are_written_in_kazakh(catalog):
+    """Each item and neutral wording is its own Kazakh text: not the Russian copied, not starting with a lower-case
+    word (a tool's own name may: "asyncio.gather ..."), as short as the Russian ones, and written with the letters
+    of Kazakh."""
+    texts = [(a, sid) for sid, s in catalog.skills.items() for a in (*s.actions, *(x.alt for x in s.actions if x.alt))]
+    for text, sid in texts:
+        assert text.kk != text.ru, (sid, text.kk)
+        assert not text.kk[0].isalpha() or text.kk[0].isupper() or text.kk[0].isascii(), (sid, text.kk)
+        assert len(text.kk) <= 140, (sid, text.kk)
+    assert sum(bool(_KAZAKH_LETTERS & set(t.kk.casefold())) for t, _ in texts) >= 0.95 * len(texts)
+
+
+def test_a_missing_kazakh_text_is_reported(tmp_path):
+    folder = tmp_path / "catalog"
+    shutil.copytree(CATALOG_DIR, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    cities = folder / "cities.toml"
+    cities.write_text(cities.read_text().replace('name_kk = "Қарағанды"\n', ""))
+    groups = folder / "groups.toml"
+    groups.write_text(groups.read_text().replace(', kk = "жария бұлт"', ""))
+    skills = folder / "skills" / "devops.toml"
+    skills.write_text(
+        skills.read_text().replace(', kk = "Образды multi-stage жинақ және slim-негіз арқылы кішірейту"', "")
+    )
+    missing = set(untranslated(load_catalog(folder)))
+    assert missing == {"city karaganda: name_kk", "group cloud: name.kk", "skill docker: action 1 kk"}
+
+
+def test_the_market_fingerprint_ignores_names(tmp_path, catalog):
+    """Market aggregates are recounted when the fingerprint changes: translating names must not do that."""
+    folder = tmp_path / "catalog"
+    shutil.copytree(CATALOG_DIR, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    for path in [folder / "groups.toml", folder / "roles.toml"]:
+        path.write_text("\n".join(line for line in path.read_text().splitlines() if "name_kk" not in line) + "\n")
+    assert load_catalog(folder).market_fingerprint == catalog.market_fingerprint
+
+
+def test_kazakh_aliases_name_one_skill_and_parse_back(catalog):
+    parser = SkillParser(catalog)
+    for skill in catalog.skills.values():
+        for alias in skill.aliases_kk:
+            assert parser.parse(alias).recognized == (skill.id,), (skill.id, alias)

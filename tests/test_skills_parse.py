@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coach.skills import CONCEPT_CATEGORIES, MAX_FRAGMENT_CHARS, MAX_UNKNOWN, SkillParser
+from coach.skills import CONCEPT_CATEGORIES, MAX_FRAGMENT_CHARS, MAX_UNKNOWN, ParseResult, SkillParser
 
 
 def ids(parser: SkillParser, text: str) -> list[str]:
@@ -414,3 +414,105 @@ def test_every_tool_is_found_by_its_name_in_a_sentence(parser, catalog):
     for skill in catalog.skills.values():
         if skill.category not in CONCEPT_CATEGORIES:
             assert skill.id in parser.find_in_text(f"Требуется опыт: {skill.name}."), skill.name
+
+
+# -- Kazakh: names with their endings, filler, and Kazakh mixed with Russian and English -----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Python, SQL білемін, аздап Docker", ["python", "sql", "docker"]),
+        ("деректер қоры, тестілеу негіздері", ["sql", "manual_testing"]),
+        ("Git және Linux", ["git", "linux"]),
+        ("Docker мен Kubernetes", ["docker", "kubernetes"]),
+        ("Алгоритмдер мен деректер құрылымдары", ["algorithms", "data_structures"]),
+        ("ағылшын тілі B2, орыс тілі еркін", ["english", "russian"]),
+        ("ООП принциптері, SOLID", ["oop", "solid"]),
+        ("Компьютерлік желілер негіздері", ["networking"]),
+        ("SQL-ді жақсы білемін, PostgreSQL-мен жұмыс тәжірибесі бар", ["sql", "postgresql"]),
+        ("Python-да бағдарламалау, Django фреймворкі", ["python", "django"]),
+        ("бұлттық технологиялар (AWS)", ["cloud_computing", "aws"]),
+        ("модульдік тестілеу, pytest", ["unit_testing", "pytest"]),
+        ("Командада жұмыс істеу, жауапкершілік", ["teamwork", "responsibility"]),
+        ("немного Docker, аздап Kubernetes, a bit of Helm", ["docker", "kubernetes", "helm"]),
+        ("нысанға бағытталған бағдарламалау", ["oop"]),
+        ("Машиналық оқыту негіздері", ["machine_learning"]),
+    ],
+)
+def test_kazakh_and_mixed_lists(parser, text, expected):
+    result = parser.parse(text)
+    assert list(result.recognized) == expected
+    assert result.unknown == ()
+
+
+@pytest.mark.parametrize(
+    ("written", "skill_id"),
+    [
+        ("Деректер қорларымен жұмыс", "sql"),  # "Деректер қоры": plural, possessive, instrumental
+        ("Дерекқорлар", "sql"),
+        ("Алгоритмдерді білемін", "algorithms"),  # "Алгоритмдер" in the accusative
+        ("Компьютерлік желілерді түсінемін", "networking"),
+        ("Ағылшын тілін орташа деңгейде", "english"),
+        ("Жүктемелік тестілеуді", "load_testing"),
+        ("Бұлтта жұмыс", "cloud_computing"),
+        ("Docker-ді", "docker"),  # a Kazakh ending after a Latin name
+        ("Pythonда", "python"),
+    ],
+)
+def test_kazakh_endings_are_read(parser, written, skill_id):
+    result = parser.parse(written)
+    assert result.recognized == (skill_id,)
+    assert result.unknown == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "аздап",
+        "жақсы білемін",
+        "орташа деңгей",
+        "2 жыл тәжірибе",
+        "негіздері және",
+        "продвинутый уровень",
+        "базовое использование",
+        "advanced level",
+        "basic usage",
+    ],
+)
+def test_qualifiers_alone_are_neither_skills_nor_unknown(parser, text):
+    assert parser.parse(text) == ParseResult((), ())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "мен студентпін",  # I am a student
+        "футбол ойнаймын",
+        "кітап оқу",
+        "компьютер",  # "-тер" is no plural here
+        "желтоқсан",  # December: "жел..." is not "желі"
+        "жел соқты",  # the wind blew
+        "тілек",
+        "Қазақ әдебиеті",  # Kazakh literature, not the language
+        "Сәлеметсіз бе",
+    ],
+)
+def test_ordinary_kazakh_words_are_not_skills(parser, text):
+    result = parser.parse(text)
+    assert result.recognized == ()
+    assert result.unknown == (text,)
+
+
+def test_kazakh_prose(parser):
+    text = "Python және деректер қорларымен жұмыс тәжірибесі; ағылшын тілін білу; Docker туралы түсінік."
+    assert found(parser, text) == ["python", "sql", "english", "docker"]
+    # One word of the fundamentals is an ordinary word in a sentence, as in Russian ("алгоритмы", "сети").
+    assert found(parser, "Алгоритмдер туралы кітап, желілер дүкені") == []
+
+
+def test_every_kazakh_name_parses_to_its_skill(catalog, parser):
+    for skill in catalog.skills.values():
+        for name in (skill.name_kk, *skill.aliases_kk):
+            if name:
+                assert ids(parser, name) == [skill.id], (skill.id, name)

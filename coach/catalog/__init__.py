@@ -65,6 +65,7 @@ __all__ = [
     "Stack",
     "Text",
     "load_catalog",
+    "untranslated",
 ]
 
 # Categories whose skills are ideas, not tools: an action item may name them without assuming the student
@@ -109,7 +110,7 @@ class Catalog:
         """The catalog city a posting or a student names ("Алматы", "almaty", "Astana"), or None."""
         key = normalize(text or "")
         for city in self.cities:
-            if key in {normalize(n) for n in (city.id, city.name, city.name_ru, *city.aliases)}:
+            if key in {normalize(n) for n in (city.id, city.name, city.name_ru, city.name_kk or "", *city.aliases)}:
                 return city
         return None
 
@@ -264,9 +265,8 @@ def _alias_index(skills: Mapping[str, Skill]) -> dict[str, str]:
     index: dict[str, str] = {}
     for skill in skills.values():
         # Ids are not aliases: some are everyday words ("requirements", "make") that would turn up in any text.
-        names = {skill.name, *(skill.aliases)}
-        if skill.name_ru:
-            names.add(skill.name_ru)
+        names = {skill.name, *skill.aliases, *skill.aliases_kk}
+        names.update(name for name in (skill.name_ru, skill.name_kk) if name)
         for name in names:
             key = normalize(name)
             if not key:
@@ -389,6 +389,27 @@ def _check_classify(catalog: Catalog) -> None:
         need_skills(family.skill_roles, what + " skill_roles")
         need_words((*family.heads, *family.evidence, *family.techs), what)
         own(family.hh_roles, what)
+
+
+def untranslated(catalog: Catalog) -> list[str]:
+    """What a Kazakh-speaking student would read in Russian: every role, module, group and city name, every
+    text with a Russian wording (role summaries, action items and their neutral wordings) and every skill name
+    that Russian writes differently from English must have its Kazakh. A tool's own name ("Docker") has no
+    Russian one and needs none; stack names are the same in every language."""
+    missing = [f"role {r.id}: name_kk" for r in catalog.roles.values() if not r.name_kk]
+    missing += [f"role {r.id}: summary.kk" for r in catalog.roles.values() if not r.summary.kk]
+    missing += [f"module {m.id}: name.kk" for m in catalog.modules.values() if not m.name.kk]
+    missing += [f"group {g.id}: name.kk" for g in catalog.groups.values() if not g.name.kk]
+    missing += [f"city {c.id}: name_kk" for c in catalog.cities if not c.name_kk]
+    for skill in catalog.skills.values():
+        if skill.name_ru and not skill.name_kk:
+            missing.append(f"skill {skill.id}: name_kk")
+        for number, action in enumerate(skill.actions):
+            if not action.kk:
+                missing.append(f"skill {skill.id}: action {number} kk")
+            if action.alt is not None and not action.alt.kk:
+                missing.append(f"skill {skill.id}: action {number} alt.kk")
+    return missing
 
 
 def _group_index(groups: Iterable[Group]) -> dict[str, str]:

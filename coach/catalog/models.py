@@ -77,6 +77,9 @@ class Skill(Frozen):
     name_kk: NonEmpty | None = None
     category: Category
     aliases: tuple[NonEmpty, ...] = ()
+    # Kazakh ways to write it ("Деректер қоры", "Дерекқор"): their words are also read with Kazakh endings
+    # ("деректер қорын", "дерекқорлар"; coach/skills.py), which the other aliases are not.
+    aliases_kk: tuple[NonEmpty, ...] = ()
     # Hard prerequisites only: Y is required for X when a learner cannot do X's first action item without Y
     # (DRF needs Django; Docker does not need Linux). The roadmap puts a missing one right before X.
     requires: tuple[SlugId, ...] = ()
