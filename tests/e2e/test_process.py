@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 pytestmark = pytest.mark.e2e
@@ -47,8 +49,14 @@ async def test_polling_mode_serves_healthz_and_metrics(api, start_bot):
     await wait_until_healthy(base)
     api.push_text(990, "/start")
     await api.wait_for(lambda: api.sent_to(990))
-    async with aiohttp.ClientSession() as http, http.get(f"{base}/metrics") as response:
-        metrics = await response.text()
+    # The update is counted when its handling ends, a moment after its answer reached the server.
+    async with aiohttp.ClientSession() as http:
+        for _ in range(100):
+            async with http.get(f"{base}/metrics") as response:
+                metrics = await response.text()
+            if 'coach_updates_total{type="message"} 1.0' in metrics:
+                break
+            await asyncio.sleep(0.1)
     assert 'coach_updates_total{type="message"} 1.0' in metrics
     assert "process_resident_memory_bytes" in metrics and "python_info" in metrics
     assert "coach_reminders_failed_total" in metrics
