@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings, TokenProblem
 from bot.logs import setup_logging
+from handlers.common.i18n import LANGUAGES, language_for
 
 EXIT_USAGE = 2
 
@@ -37,12 +38,12 @@ def _parser() -> argparse.ArgumentParser:
         "parse", help='show how free text is understood: JSON {"recognized": [...], "unknown": [...]}'
     )
     parse.add_argument("text", nargs="+", help='skills as a student writes them, e.g. "Basic Python, PosgreSQL"')
-    parse.add_argument("--lang", choices=["en", "ru"], default="en", help="language of the skill names")
+    parse.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the skill names")
 
     chat = commands.add_parser(
         "chat", help="talk to the coach in this terminal: no Telegram, no token (a local SQLite file)"
     )
-    chat.add_argument("--lang", choices=["en", "ru"], default=None, help="your language (default: from $LANG)")
+    chat.add_argument("--lang", choices=LANGUAGES, default=None, help="your language (default: from $LANG)")
     chat.add_argument(
         "--database",
         default=None,
@@ -98,7 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--skills", required=True, help='what you know, as free text: "Python, SQL, a bit of REST"')
     plan.add_argument("--lacks", default="", help='what you know you lack, as free text: "Docker, Git"')
     plan.add_argument("--stack", default=None, help="a stack of the role (python, java, react, ...)")
-    plan.add_argument("--lang", choices=["en", "ru"], default="en", help="language of the names and items")
+    plan.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the names and items")
     plan.add_argument("--json", action="store_true", help="print JSON instead of text")
 
     db = commands.add_parser("db", help="database schema migrations (DATABASE_URL)")
@@ -334,7 +335,7 @@ def _ask(question: str) -> bool:
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runners import CHAT_DATABASE_URL, run_chat
 
-    language = args.lang or ("ru" if os.environ.get("LANG", "").lower().startswith(("ru", "kk")) else "en")
+    language = args.lang or language_for(os.environ.get("LANG"))
     logging.getLogger().setLevel("WARNING")  # the conversation is the output; warnings still reach stderr
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C leaves the chat like Ctrl+D
         asyncio.run(run_chat(settings, language, args.database or CHAT_DATABASE_URL))

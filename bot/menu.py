@@ -8,30 +8,25 @@ from collections.abc import Iterable
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from aiogram.types import BotCommandScopeChat, BotCommandScopeDefault
 from aiogram.utils.i18n import I18n
 
-from handlers.common.commands import ADMIN_COMMANDS, COMMANDS
+from handlers.common.commands import command_menu
 from handlers.common.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 log = logging.getLogger(__name__)
 
 
-def commands_for(i18n: I18n, language: str, admin: bool = False) -> list[BotCommand]:
-    listed = (*COMMANDS, *ADMIN_COMMANDS) if admin else COMMANDS
-    return [BotCommand(command=name, description=i18n.gettext(text, locale=language)) for name, text in listed]
-
-
 async def set_commands(bot: Bot, i18n: I18n, admin_ids: Iterable[int] = ()) -> None:
     for language in LANGUAGES:
         code = None if language == DEFAULT_LANGUAGE else language
-        await bot.set_my_commands(commands_for(i18n, language), scope=BotCommandScopeDefault(), language_code=code)
+        await bot.set_my_commands(command_menu(i18n, language), scope=BotCommandScopeDefault(), language_code=code)
     for admin_id in sorted(admin_ids):
         try:
             for language in LANGUAGES:
                 code = None if language == DEFAULT_LANGUAGE else language
                 await bot.set_my_commands(
-                    commands_for(i18n, language, admin=True), scope=BotCommandScopeChat(chat_id=admin_id),
+                    command_menu(i18n, language, admin=True), scope=BotCommandScopeChat(chat_id=admin_id),
                     language_code=code,
                 )  # fmt: skip
         except TelegramAPIError as exc:  # an operator who never opened the chat: "chat not found"

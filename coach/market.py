@@ -18,7 +18,7 @@ from datetime import date
 from statistics import median, quantiles
 
 from coach.catalog import Catalog, SalaryFacts
-from coach.catalog.models import SkillLift
+from coach.catalog.models import SkillLift, Text
 
 MIN_SALARY_SAMPLE = 3  # fewer postings with a salary than this say little: the figure is not shown
 ALMOST_EVERY_SHARE = 0.8
@@ -223,7 +223,7 @@ class SalaryInsight:
     sample: int
     currency: str
     from_postings: bool
-    fallback_source: str | None = None
+    fallback_source: Text | None = None
     first: date | None = None
     last: date | None = None
     converted: tuple[str, ...] = ()
@@ -250,7 +250,7 @@ class SalaryStory:
     by_city: tuple[SalaryInsight, ...] = ()
     left_out: Mapping[str, int] = field(default_factory=dict)
     rates_date: date | None = None
-    facts_source: str | None = None  # set when the catalog's facts apply to this role and stack
+    facts_source: Text | None = None  # set when the catalog's facts apply to this role and stack
     lifts: tuple[SkillLift, ...] = ()
 
 

@@ -17,7 +17,7 @@ def _name(catalog: Catalog, ref: str, lang: str) -> str:
     return catalog.ref_name(ref, lang)
 
 
-def _salary(figure: SalaryInsight | None) -> dict[str, Any] | None:
+def _salary(figure: SalaryInsight | None, lang: str) -> dict[str, Any] | None:
     if figure is None:
         return None
     return {
@@ -29,7 +29,7 @@ def _salary(figure: SalaryInsight | None) -> dict[str, Any] | None:
         "currency": figure.currency,
         "postings": figure.sample,
         "from_postings": figure.from_postings,
-        "source": None if figure.from_postings else figure.fallback_source,
+        "source": figure.fallback_source.get(lang) if figure.fallback_source and not figure.from_postings else None,
         "first_published": figure.first.isoformat() if figure.first else None,
         "last_published": figure.last.isoformat() if figure.last else None,
     }
@@ -85,5 +85,5 @@ def plan_summary(catalog: Catalog, roadmap: Roadmap, lang: str = "en", unknown: 
             "last": market.last_published.isoformat() if market.last_published else None,
         },
         "other_stacks": [{"stack": s.stack_id, "share": round(s.share, 3)} for s in gap.other_stacks],
-        "salary": _salary(gap.salary),
+        "salary": _salary(gap.salary, lang),
     }

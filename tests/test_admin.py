@@ -110,6 +110,17 @@ async def test_the_admin_command_is_in_the_operators_menu_only(console):
     assert dict(telegram.scoped_commands[("chat", ADMIN, "ru")])["admin"].startswith("Консоль оператора")
 
 
+async def test_an_operator_who_switches_language_keeps_the_admin_command(console):
+    _, _, telegram = console
+    admin = client(console, ADMIN)
+    await admin.send("/settings")
+    await admin.click("Қазақша")
+    for language in (None, "ru", "kk"):  # the menus per client language set at start-up are replaced too
+        menu = dict(telegram.scoped_commands[("chat", ADMIN, language)])
+        assert menu["admin"].startswith("Оператор")
+        assert menu["roadmap"].startswith("Жол картаңыз")
+
+
 async def test_a_sync_from_the_console_fills_the_market_and_the_console_shows_it(console, catalog):
     dp, _, _ = console
     admin = client(console, ADMIN)

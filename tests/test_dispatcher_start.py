@@ -23,12 +23,16 @@ async def test_start_greets_in_russian_for_a_russian_client(dana):
     assert "Карьерный коуч" in replies[0].visible
 
 
-async def test_kazakh_client_gets_russian(dispatcher_env):
+async def test_a_kazakh_client_gets_kazakh_and_an_uzbek_one_russian(dispatcher_env):
     from testkit.client import ChatClient
 
     dp, bot, telegram = dispatcher_env
-    aigerim = ChatClient(dp, bot, telegram, user_id=3003, language_code="kk", first_name="Айгерим")
-    assert (await aigerim.send("/start"))[0].visible.startswith("Привет, Айгерим!")
+    aigerim = ChatClient(dp, bot, telegram, user_id=3003, language_code="kk", first_name="Әйгерім")
+    [hello] = await aigerim.send("/start")
+    assert hello.visible.startswith("Сәлем, Әйгерім!")
+    assert "Backend-әзірлеуші" in [label for label, _ in hello.buttons()]
+    timur = ChatClient(dp, bot, telegram, user_id=3004, language_code="uz", first_name="Тимур")
+    assert (await timur.send("/start"))[0].visible.startswith("Привет, Тимур!")
 
 
 async def test_start_escapes_the_users_name(dispatcher_env):

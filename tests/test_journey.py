@@ -297,6 +297,24 @@ async def test_settings_switch_the_language(alice):
     assert "Что я умею" in answer.visible
 
 
+async def test_switching_to_kazakh_answers_in_kazakh_and_sets_this_chats_menu(alice):
+    [reply] = await alice.send("/settings")
+    assert ("Қазақша", "lg:kk") in reply.buttons()
+    await alice.click("Қазақша", reply)
+    shown = alice.telegram.messages[(reply.chat_id, reply.message_id)]
+    assert "Тіл: Қазақша" in shown.visible
+    assert ("✅ Қазақша", "lg:kk") in shown.buttons()
+    assert alice.telegram.callback_answers[-1].text == "Тіл: Қазақша"
+    # Telegram shows the menu of the client's language (English here) unless this chat has its own.
+    menu = dict(alice.telegram.scoped_commands[("chat", alice.chat.id, None)])
+    assert menu["roadmap"] == "Жол картаңыз: белгілеп отыратын тапсырмалар"
+    assert "admin" not in menu
+    [answer] = await alice.send("/help")
+    assert "/roadmap — Жол картаңыз" in answer.visible
+    await alice.click("English", alice.telegram.messages[(reply.chat_id, reply.message_id)])
+    assert dict(alice.telegram.scoped_commands[("chat", alice.chat.id, None)])["roadmap"].startswith("Your roadmap")
+
+
 async def test_cancel_leaves_any_step(alice):
     await alice.send("/start")
     await alice.click("Backend Engineer")

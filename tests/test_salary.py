@@ -59,7 +59,8 @@ def test_salaries_from_postings_by_level_and_city_with_sample_and_dates(catalog)
     middle = salary_story(catalog, market, "middle", "Almaty").mine
     assert middle is not None and not middle.from_postings and middle.sample == 0
     assert (middle.city, middle.low, middle.high) == ("Almaty", 1_200_000, 2_000_000)
-    assert "Python backend" in middle.fallback_source
+    assert middle.fallback_source is not None and "Python backend" in middle.fallback_source.en
+    assert "Python-бэкенд" in middle.fallback_source.get("ru")
 
 
 def test_another_currency_is_converted_only_at_a_known_rate(catalog):

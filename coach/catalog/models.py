@@ -227,10 +227,11 @@ class SkillLift(Frozen):
 class SalaryFacts(Frozen):
     """Salary knowledge from one published source, for when postings carry too few salaries to say anything.
     It describes one role (and stack, when set) and is used for that scope only, always labelled with
-    `source`; every other role gets "not enough data yet" rather than someone else's figures."""
+    `source` (in the student's language); every other role gets "not enough data yet" rather than someone else's
+    figures."""
 
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-    source: NonEmpty
+    source: Text
     role: SlugId
     stack: SlugId | None = None
     levels: dict[Level, Range]

@@ -23,12 +23,12 @@ def _n(value: int, lang: str) -> str:
 
 
 def _day(value: datetime | None, lang: str) -> str:
-    return format_date(value, "d MMM y", locale="ru" if lang in ("ru", "kk") else "en") if value else "—"
+    return format_date(value, "d MMM y", locale=lang) if value else "—"
 
 
 def _moment(value: datetime, lang: str) -> str:
     naive = value.astimezone(UTC).replace(tzinfo=None)
-    return format_datetime(naive, "d MMM y, HH:mm 'UTC'", locale="ru" if lang in ("ru", "kk") else "en")
+    return format_datetime(naive, "d MMM y, HH:mm 'UTC'", locale=lang)
 
 
 def _students(overview: Overview, lang: str) -> str:

@@ -24,12 +24,8 @@ DIGEST_STUCK_NAMES = 5
 GAPS_IN_DIGEST = 3
 
 
-def _locale(lang: str) -> str:
-    return "ru" if lang in ("ru", "kk") else "en"
-
-
 def day(moment: datetime, zone: str, lang: str) -> str:
-    return format_date(moment.astimezone(ZoneInfo(zone)), "d MMM y", locale=_locale(lang))
+    return format_date(moment.astimezone(ZoneInfo(zone)), "d MMM y", locale=lang)
 
 
 def ago(moment: datetime | None, now: datetime, zone: str) -> str:

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from handlers.common.i18n import N_
+import logging
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import BotCommand, BotCommandScopeChat
+from aiogram.utils.i18n import I18n
+
+from handlers.common.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_
+
+log = logging.getLogger(__name__)
 
 COMMANDS = (
     ("start", N_("Start: choose a role and check your skills")),
@@ -22,3 +31,21 @@ COMMANDS = (
 # Shown in the command menu of the operators' chats only (ADMIN_IDS); others are answered as for any unknown
 # command.
 ADMIN_COMMANDS = (("admin", N_("Operator's console: students, postings, sync, broadcast")),)
+
+
+def command_menu(i18n: I18n, language: str, admin: bool = False) -> list[BotCommand]:
+    listed = (*COMMANDS, *ADMIN_COMMANDS) if admin else COMMANDS
+    return [BotCommand(command=name, description=i18n.gettext(text, locale=language)) for name, text in listed]
+
+
+async def set_chat_menu(bot: Bot, i18n: I18n, chat_id: int, language: str, admin: bool = False) -> None:
+    """The command menu of one private chat in the language its student chose in /settings (Telegram otherwise
+    shows the menu of the client's language). An operator's chat also has a menu per client language (set at
+    start-up), which would win over a language-neutral one, so each of those is replaced too."""
+    menu = command_menu(i18n, language, admin)
+    codes = [None, *(code for code in LANGUAGES if code != DEFAULT_LANGUAGE)] if admin else [None]
+    try:
+        for code in codes:
+            await bot.set_my_commands(menu, scope=BotCommandScopeChat(chat_id=chat_id), language_code=code)
+    except TelegramAPIError as exc:  # the menu is a convenience: the language is switched all the same
+        log.warning("no command menu for chat %s: %s", chat_id, exc)

@@ -33,7 +33,7 @@ def link(url: str | None, text_html: str) -> str:
 
 
 def money(amount: int | float, lang: str) -> str:
-    return format_decimal(round(amount), locale="ru" if lang in ("ru", "kk") else "en")
+    return format_decimal(round(amount), locale=lang)
 
 
 def bar(share: float, width: int = 10) -> str:

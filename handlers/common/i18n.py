@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-LANGUAGES = ("en", "ru")
+LANGUAGES = ("en", "ru", "kk")
 DEFAULT_LANGUAGE = "en"
-# Kazakhstan's students mostly read Russian; a Kazakh-language client gets Russian until we speak Kazakh.
-_RUSSIAN_CLIENTS = {"ru", "kk", "uk", "be", "ky", "uz", "tg"}
+# Each language by its own name, as the language buttons and Settings show it.
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "kk": "Қазақша"}
+# Clients in the region's other languages mostly read Russian better than English.
+_RUSSIAN_CLIENTS = {"ru", "uk", "be", "ky", "uz", "tg"}
 
 
 def N_(text: str) -> str:
@@ -16,4 +18,6 @@ def N_(text: str) -> str:
 def language_for(language_code: str | None) -> str:
     """The bot's language for a Telegram client language ("ru", "kk", "en-US", None)."""
     base = (language_code or "").split("-")[0].split("_")[0].lower()
+    if base in LANGUAGES:
+        return base
     return "ru" if base in _RUSSIAN_CLIENTS else DEFAULT_LANGUAGE

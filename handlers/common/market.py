@@ -25,7 +25,7 @@ enough = weighs_demand
 
 
 def _day(value, lang: str) -> str:
-    return format_date(value, "d MMM y", locale=lang if lang != "kk" else "ru")
+    return format_date(value, "d MMM y", locale=lang)
 
 
 def sources_line(catalog: Catalog, market: MarketSnapshot, lang: str) -> str:
@@ -76,7 +76,8 @@ def salary_figure(catalog: Catalog, insight: SalaryInsight, lang: str) -> str:
     1–28 Nov 2026)" or the catalog's band with its source."""
     span = salary_range(insight.low, insight.high, insight.currency, lang)
     if not insight.from_postings:
-        return _("{range} a month — {source}").format(range=span, source=html.quote(insight.fallback_source or ""))
+        source = insight.fallback_source.get(lang) if insight.fallback_source else ""
+        return _("{range} a month — {source}").format(range=span, source=html.quote(source))
     text = _("median {median}, middle half {range}").format(
         median=f"{money(insight.median or 0, lang)} {insight.currency}", range=span
     )

@@ -154,7 +154,7 @@ def build_report(catalog: Catalog, roadmap: Roadmap, lang: str, today: datetime)
         ]
         blocks.append(Block("table", items=rows))
     if story is not None and story.lifts:
-        blocks.append(Block("subheading", _("Skills that raise the offer") + f" ({story.facts_source})"))
+        blocks.append(Block("subheading", _("Skills that raise the offer") + f" ({story.facts_source.get(lang)})"))
         blocks.append(Block("bullets", items=[
             (", ".join(catalog.skill(s).display(lang) for s in lift.skills) + f": +{lift.low}–{lift.high}%", [])
             for lift in story.lifts

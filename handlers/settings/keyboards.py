@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from coach.schedule import Reminder
 from coach.zones import Zone
 from handlers.common.buttons import button, grid, rows
 from handlers.common.callbacks import LangCb, RemDayCb, RemHourCb, SettingsAction, SettingsCb, ZoneCb
+from handlers.common.i18n import LANGUAGE_NAMES
 from handlers.common.labels import weekday_name, zone_name
 
 HOURS = range(7, 24)
@@ -23,11 +24,12 @@ ZONES = (
     Zone("Europe/Berlin", "berlin"),
     Zone("UTC"),
 )
-LANGUAGE_LABELS = (("en", "English"), ("ru", "Русский"))
 
 
 def settings(reminder: Reminder, lang: str) -> InlineKeyboardMarkup:
-    languages = [button(("✅ " if code == lang else "") + label, LangCb(lang=code)) for code, label in LANGUAGE_LABELS]
+    languages = [
+        button(("✅ " if code == lang else "") + label, LangCb(lang=code)) for code, label in LANGUAGE_NAMES.items()
+    ]
     toggle = (
         button(_("⏸ Pause reminders"), SettingsCb(action=SettingsAction.PAUSE))
         if reminder.enabled
@@ -42,7 +44,11 @@ def settings(reminder: Reminder, lang: str) -> InlineKeyboardMarkup:
 
 
 def languages_only(lang: str) -> InlineKeyboardMarkup:
-    return rows([button(("✅ " if code == lang else "") + label, LangCb(lang=code)) for code, label in LANGUAGE_LABELS])
+    return rows(_language_buttons(lang))
+
+
+def _language_buttons(lang: str) -> list[InlineKeyboardButton]:
+    return [button(("✅ " if code == lang else "") + name, LangCb(lang=code)) for code, name in LANGUAGE_NAMES.items()]
 
 
 def days(lang: str) -> InlineKeyboardMarkup:

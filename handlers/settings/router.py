@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -13,10 +13,12 @@ from aiogram.utils.i18n import I18n
 from coach.student import Student
 from coach.zones import Zone, parse_zone
 from handlers.common.callbacks import LangCb, RemDayCb, RemHourCb, SettingsAction, SettingsCb, ZoneCb
+from handlers.common.commands import set_chat_menu
 from handlers.common.i18n import LANGUAGES
 from handlers.common.screens import Target, show
 from handlers.settings import keyboards, texts
 from handlers.settings.states import SettingsFlow
+from services.admin import AdminService
 from services.schedule import ScheduleService
 from services.students import StudentService
 
@@ -111,7 +113,7 @@ async def type_zone(message: Message, state: FSMContext, student: Student, sched
 
 
 async def set_language(callback: CallbackQuery, callback_data: LangCb, student: Student, students: StudentService,
-                       schedules: ScheduleService, i18n: I18n) -> None:  # fmt: skip
+                       schedules: ScheduleService, admin: AdminService, i18n: I18n, bot: Bot) -> None:  # fmt: skip
     if callback_data.lang not in LANGUAGES:
         await callback.answer(texts.option_gone())
         return
@@ -119,6 +121,9 @@ async def set_language(callback: CallbackQuery, callback_data: LangCb, student: 
     with i18n.use_locale(callback_data.lang):  # answer in the language just chosen
         await callback.answer(texts.language_set(callback_data.lang))
         await show_settings(callback, updated, schedules, callback_data.lang)
+    if callback.message is not None and callback.message.chat.type == "private":
+        admin_chat = admin.is_admin(callback.from_user.id)
+        await set_chat_menu(bot, i18n, callback.message.chat.id, callback_data.lang, admin=admin_chat)
 
 
 def create_router() -> Router:

@@ -11,6 +11,7 @@ from babel.dates import format_datetime
 
 from coach.schedule import Reminder
 from coach.student import Student
+from handlers.common.i18n import LANGUAGE_NAMES
 from handlers.common.labels import every_weekday, on_weekday, zone_name
 
 
@@ -53,7 +54,7 @@ def settings_text(reminder: Reminder, student: Student, lang: str) -> str:
     return "\n".join(
         [
             _("<b>Settings</b>"),
-            _("Language: {language}").format(language="English" if lang == "en" else "Русский"),
+            _("Language: {language}").format(language=LANGUAGE_NAMES[lang]),
             _("Time zone: {zone}").format(zone=html.quote(_zone(student, lang))),
             slot_text(reminder, student, lang),
         ]
@@ -64,7 +65,7 @@ def settings_without_profile(student: Student, lang: str) -> str:
     return "\n".join(
         [
             _("<b>Settings</b>"),
-            _("Language: {language}").format(language="English" if lang == "en" else "Русский"),
+            _("Language: {language}").format(language=LANGUAGE_NAMES[lang]),
             _("Weekly reminders start once you have a roadmap: send /start."),
         ]
     )
@@ -103,7 +104,7 @@ def paused(enabled: bool) -> str:
 
 
 def language_set(lang: str) -> str:
-    return _("Language: English") if lang == "en" else _("Language: Russian")
+    return _("Language: {language}").format(language=LANGUAGE_NAMES[lang])
 
 
 def option_gone() -> str:

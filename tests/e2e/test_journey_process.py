@@ -1,4 +1,4 @@
-"""The journey through the real bot process, as a student's phone would see it, in both languages."""
+"""The journey through the real bot process, as a student's phone would see it, in each language."""
 
 from __future__ import annotations
 
@@ -70,3 +70,36 @@ async def test_killed_mid_onboarding_and_restarted_nothing_is_lost_in_russian(ap
     assert api.refused == []
     (tmp_path / "transcript-ru.txt").write_text(api.transcript(502))
     assert await restarted.stop() == 0
+
+
+async def test_the_journey_in_kazakh_from_a_kazakh_client(api, start_bot, tmp_path):
+    bot = await start_bot()
+    await ready(api)
+    assert api.commands["kk"], "the command menu is registered in Kazakh"
+    aigerim = Student(api, 503, "kk", "Әйгерім")
+    [hello] = await aigerim.send("/start")
+    assert hello.visible.startswith("Сәлем, Әйгерім!")
+    await aigerim.click("Backend-әзірлеуші")
+    await aigerim.click("Junior")
+    await aigerim.click("Алматы")
+    await aigerim.click("Python")
+    replies = await aigerim.send("SQL, аздап REST, PosgreSQL")  # a Kazakh filler and a typo
+    assert "Түсіндім: SQL, REST API, PostgreSQL" in replies[0].visible
+    replies = await aigerim.send("PostgreSQL алып таста")  # one skill out, the rest kept
+    assert "Таңдалды (3): Python, SQL, REST API" in aigerim.last.visible
+    await aigerim.click("Дайын")
+    replies = await aigerim.send("Docker, тестілеу")
+    report = replies[-1].visible
+    assert "Негізгі дағдылар: 12 ішінен 4" in report
+    assert "Docker — өзіңіз атадыңыз" in report  # what she said she lacks comes first, in her words
+    replies = await aigerim.click("Жол картам")
+    roadmap = replies[-1]
+    assert "Docker · өзіңіз сұрадыңыз" in roadmap.visible
+    await aigerim.click("1 ✅", roadmap)
+    assert "Орындалған тапсырмалар: " in api.messages[(503, roadmap.message_id)].visible
+    assert "✅ 1." in api.messages[(503, roadmap.message_id)].visible
+    await aigerim.send("/report")
+    assert api.documents[-1][0] == 503 and api.documents[-1][2] > 2000
+    assert api.refused == []
+    (tmp_path / "transcript-kk.txt").write_text(api.transcript(503))
+    assert await bot.stop() == 0
