@@ -158,7 +158,7 @@ async def import_beside(folder: Path, postings: int, students: int, rtt: float) 
             for chat in chats:  # everyone has a conversation going before the import starts
                 api.push_text(chat, "/start")
             await _answered(api, chats, 120)
-            env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+            env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(BOT_ROOT)}
             importer = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "bot", "postings", "import", str(big), cwd=folder, env=env,
                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,

@@ -1,7 +1,8 @@
 """Postings: operators' imports and statistics, and the postings a student finds and pastes.
 
-An import commits in batches of a few hundred rows, each its own short transaction, so a bot running beside
-it keeps answering: its writes wait at most one batch, never the whole file. The per-role aggregates stay
+An import commits in batches that each hold the write lock about 0.2 s, each its own short transaction, with a
+pause after each, so a bot running beside it keeps answering: its writes wait at most one batch, never the
+whole file. The per-role aggregates stay
 exact across batches, because every batch adds exactly what it changed.
 """
 
@@ -11,6 +12,7 @@ import asyncio
 import csv
 import hashlib
 import json
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,11 +34,22 @@ from services.market_cache import cache_for
 from storage.db import Database
 from storage.postings import PostingIn, PostingRepo
 
-IMPORT_BATCH = 300
+# An import holds the write lock in batches of about IMPORT_BATCH_SECONDS, however fast the machine is (a busy
+# machine imports slower, so a fixed number of rows would hold the lock longer), and leaves BATCH_PAUSE between
+# them: longer than SQLite's longest busy-handler sleep (100 ms), so a writer of the bot beside it, waiting in
+# that handler, always gets its turn within one batch instead of missing a short window again and again.
+IMPORT_BATCH_SECONDS = 0.2
+BATCH_PAUSE = 0.12
+FIRST_BATCH, MIN_BATCH, MAX_BATCH = 200, 20, 2000
 EXPORT_BATCH = 1000
 EXPORT_FIELDS = ["id", "source", "title", "company", "role", "stack", "level", "city", "remote", "salary_from",
                  "salary_to", "currency", "published_at", "url", "skills"]  # fmt: skip
-BATCH_PAUSE = 0.02  # seconds between batches: a window for another process's writer (the bot beside it)
+
+
+def next_batch_size(size: int, seconds: float) -> int:
+    """Rows for the next batch, so that it holds the write lock about IMPORT_BATCH_SECONDS."""
+    wanted = size * IMPORT_BATCH_SECONDS / max(seconds, 1e-3)
+    return max(MIN_BATCH, min(MAX_BATCH, round(min(wanted, size * 2))))  # grows at most twofold at a time
 
 
 @dataclass
@@ -113,14 +126,18 @@ class PostingService:
             result.failed += sum(problem.failed for problem in problems)
             result.skipped += sum(not problem.failed for problem in problems)
             postings = [to_posting(d, self._catalog) for d in drafts]
-            for start in range(0, len(postings), IMPORT_BATCH):
+            start, size = 0, FIRST_BATCH
+            while start < len(postings):
+                began = time.perf_counter()
                 async with self._db.transaction() as session:
                     repo = PostingRepo(session, self._catalog.group_of)
-                    added, updated = await repo.save_many(postings[start : start + IMPORT_BATCH])
+                    added, updated = await repo.save_many(postings[start : start + size])
                 result.added += added
                 result.updated += updated
+                start += size
                 if progress is not None:
-                    progress(str(path), min(start + IMPORT_BATCH, len(postings)), len(postings))
+                    progress(str(path), min(start, len(postings)), len(postings))
+                size = next_batch_size(size, time.perf_counter() - began)
                 await asyncio.sleep(BATCH_PAUSE)
         if result.added and self._db.dialect == "postgresql":
             # Fresh statistics for the planner: right after a bulk import it costed the market query so high that

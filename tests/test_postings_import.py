@@ -345,3 +345,13 @@ def test_csv_optional_columns(catalog, parser):
     assert "no stack 'react'" in reasons[4]
     assert "published_at" in reasons[5]
     assert "archived" in reasons[6]
+
+
+def test_import_batches_follow_the_time_they_hold_the_write_lock():
+    from services.postings import IMPORT_BATCH_SECONDS, MAX_BATCH, MIN_BATCH, next_batch_size
+
+    assert next_batch_size(200, IMPORT_BATCH_SECONDS) == 200  # on target: unchanged
+    assert next_batch_size(200, IMPORT_BATCH_SECONDS * 4) == 50  # a busy machine: fewer rows, same lock time
+    assert next_batch_size(200, IMPORT_BATCH_SECONDS / 10) == 400  # fast: grows, at most twofold a batch
+    assert next_batch_size(MIN_BATCH, 10.0) == MIN_BATCH
+    assert next_batch_size(MAX_BATCH, 0.0) == MAX_BATCH
