@@ -9,7 +9,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -321,8 +321,34 @@ def _run(settings: Settings) -> int:
         return EXIT_USAGE
     from bot.runners import run_polling, run_webhook
 
-    asyncio.run(run_webhook(settings, token) if settings.webhook_url else run_polling(settings, token))
-    return 0
+    with _telegram_problems(settings) as failed:
+        asyncio.run(run_webhook(settings, token) if settings.webhook_url else run_polling(settings, token))
+    return failed.code
+
+
+class _Outcome:
+    code = 0
+
+
+@contextlib.contextmanager
+def _telegram_problems(settings: Settings) -> Iterator[_Outcome]:
+    """Telegram refusing the token or out of reach: one line that says what to do, and a non-zero exit (the
+    traceback at DEBUG only), never a traceback on the screen of whoever starts the bot."""
+    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+
+    outcome = _Outcome()
+    where = str(settings.telegram_api_url or "https://api.telegram.org")
+    try:
+        yield outcome
+    except TelegramUnauthorizedError:
+        logging.getLogger("bot").debug("token refused", exc_info=True)
+        print("Telegram refused BOT_TOKEN (401 Unauthorized): copy the token again from @BotFather.", file=sys.stderr)
+        outcome.code = EXIT_USAGE
+    except TelegramNetworkError as exc:
+        logging.getLogger("bot").debug("Telegram unreachable", exc_info=True)
+        print(_redacted(settings, f"Cannot reach the Telegram Bot API at {where} ({exc.message}); check the network "
+                                  "or TELEGRAM_API_URL, then start the bot again."), file=sys.stderr)  # fmt: skip
+        outcome.code = 1
 
 
 def _ask(question: str) -> bool:
@@ -347,9 +373,10 @@ def _remind(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_USAGE
     from bot.runners import remind_once
 
-    counts = asyncio.run(remind_once(settings, token, everyone=args.all))
-    print(counts)
-    return 0
+    with _telegram_problems(settings) as failed:
+        counts = asyncio.run(remind_once(settings, token, everyone=args.all))
+        print(counts)
+    return failed.code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -376,7 +403,11 @@ def _storage_problem(settings: Settings, exc: BaseException) -> str:
         f"The database cannot be used ({reason}). Check DATABASE_URL ({where}): the server must be reachable, "
         "or the SQLite file and its folder writable by this user."
     )
-    for secret in settings.secrets():  # the reason may quote a path or URL that holds one
+    return _redacted(settings, text)
+
+
+def _redacted(settings: Settings, text: str) -> str:
+    for secret in settings.secrets():  # a reason may quote a path or URL that holds one
         text = text.replace(secret, "***")
     return text
 

@@ -136,3 +136,4 @@ async def run_polling(settings: Settings, token: str) -> None:
             if runner is not None:
                 await runner.cleanup()
             await dp.storage.close()
+            await bot.session.close()  # also when Telegram could not be reached at start (polling never began)

@@ -138,8 +138,9 @@ class FakeBotApiServer:
                 lines.append("    " + " | ".join(f"[{text}]" for text, _ in message.buttons()))
         return "\n".join(lines)
 
-    async def wait_for(self, predicate, timeout: float = 20.0) -> Any:
-        """Wait until `predicate()` returns something truthy; return it."""
+    async def wait_for(self, predicate, timeout: float = 60.0) -> Any:
+        """Wait until `predicate()` returns something truthy; return it. Generous: a loaded machine starts a bot
+        process slowly, and only a failing test waits the whole time."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if result := predicate():

@@ -28,16 +28,17 @@ async def test_start_to_a_ticked_item_in_english(api, start_bot, tmp_path):
     replies = await aru.send("SQL, a bit of REST, PosgreSQL")
     assert "Got it: SQL, REST API, PostgreSQL" in replies[0].visible
     await aru.click("Done")
-    replies = await aru.click("Skip")
+    replies = await aru.click("Skip", expect="Core skills")
     assert "Core skills: 5 of 12" in replies[-1].visible  # REST API brings HTTP
     assert "which covers HTTP too" in replies[-1].visible
-    replies = await aru.click("My roadmap")
+    replies = await aru.click("My roadmap", expect="Done: 0 of")
     roadmap = replies[-1]
     await aru.click("1 ✅", roadmap)
     assert "✅ 1." in api.messages[(501, roadmap.message_id)].visible
     assert "Done: 1 of" in api.messages[(501, roadmap.message_id)].visible
     await aru.send("/report")
-    assert api.documents and api.documents[-1][0] == 501
+    await api.wait_for(lambda: api.documents)
+    assert api.documents[-1][0] == 501
     assert api.documents[-1][1] == "roles-and-skills-analysis.md" and api.documents[-1][2] > 2000
     assert api.refused == []
     (tmp_path / "transcript-en.txt").write_text(api.transcript(501))
@@ -60,11 +61,11 @@ async def test_killed_mid_onboarding_and_restarted_nothing_is_lost_in_russian(ap
     assert "Что вы уже знаете?" in dana.last.visible
     await dana.send("Python, SQL, Airflow")
     await dana.click("Готово")
-    replies = await dana.click("Пропустить")
+    replies = await dana.click("Пропустить", expect="Ключевые навыки")
     report = replies[-1].visible
     assert "Data Engineer" in report
     assert "Ключевые навыки: 4 из 10" in report
-    replies = await dana.click("Мой план")
+    replies = await dana.click("Мой план", expect="Выполнено: 0 из")
     await dana.click("1 ✅", replies[-1])
     assert "Выполнено: 1 из" in dana.last.visible or "Выполнено: 1 из" in replies[-1].visible
     assert api.refused == []
@@ -88,17 +89,18 @@ async def test_the_journey_in_kazakh_from_a_kazakh_client(api, start_bot, tmp_pa
     replies = await aigerim.send("PostgreSQL алып таста")  # one skill out, the rest kept
     assert "Таңдалды (3): Python, SQL, REST API" in aigerim.last.visible
     await aigerim.click("Дайын")
-    replies = await aigerim.send("Docker, тестілеу")
+    replies = await aigerim.send("Docker, тестілеу", expect="Негізгі дағдылар")
     report = replies[-1].visible
     assert "Негізгі дағдылар: 12 ішінен 4" in report
     assert "Docker — өзіңіз атадыңыз" in report  # what she said she lacks comes first, in her words
-    replies = await aigerim.click("Жол картам")
+    replies = await aigerim.click("Жол картам", expect="Орындалған тапсырмалар")
     roadmap = replies[-1]
     assert "Docker · өзіңіз сұрадыңыз" in roadmap.visible
     await aigerim.click("1 ✅", roadmap)
     assert "Орындалған тапсырмалар: " in api.messages[(503, roadmap.message_id)].visible
     assert "✅ 1." in api.messages[(503, roadmap.message_id)].visible
     await aigerim.send("/report")
+    await api.wait_for(lambda: api.documents)
     assert api.documents[-1][0] == 503 and api.documents[-1][2] > 2000
     assert api.refused == []
     (tmp_path / "transcript-kk.txt").write_text(api.transcript(503))

@@ -89,3 +89,15 @@ async def test_the_fake_server_takes_documents_over_real_http(api):
         await session.close()
     assert sent.document.file_name == "report.md"
     assert api.documents == [(5, "report.md", 28)]
+
+
+async def test_a_refused_token_or_an_unreachable_telegram_is_one_line_and_a_non_zero_exit(api, start_bot):
+    refused = await start_bot(BOT_TOKEN="654321:" + "x" * 35)  # well-formed, but not the fake server's token
+    assert await refused.exited(60) == 2
+    assert "Telegram refused BOT_TOKEN (401 Unauthorized)" in refused.log
+    assert "Traceback" not in refused.log and "x" * 35 not in refused.log
+
+    unreachable = await start_bot(TELEGRAM_API_URL="http://127.0.0.1:9")  # nothing listens on port 9
+    assert await unreachable.exited(60) == 1
+    assert "Cannot reach the Telegram Bot API at http://127.0.0.1:9/" in unreachable.log
+    assert "Traceback" not in unreachable.log and "Unclosed" not in unreachable.log
