@@ -6,6 +6,7 @@
     python3 tasks.py lint             # ruff only
     python3 tasks.py bench [ARGS...]  # the benchmarks (make bench)
     python3 tasks.py i18n             # re-extract, update and compile the translations (maintainers)
+    python3 tasks.py font             # rebuild the chart's font, handlers/market/fonts (maintainers)
 
 Only the standard library is used here, so it works on a fresh machine with Python 3.11+ and pip. The
 environment lives in .venv (or $VENV_DIR) and is reinstalled only when pyproject.toml changes.
@@ -111,6 +112,12 @@ def i18n() -> int:
     return 0
 
 
+def font() -> int:
+    """Rebuild the chart's font from matplotlib's wheel (tools/subset_font.py; fontTools is in `dev`)."""
+    ensure_env("dev")
+    return _exec([str(PY), "tools/subset_font.py"])
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(__doc__)
@@ -126,6 +133,8 @@ def main(argv: list[str]) -> int:
         return i18n()
     if task == "bench":
         return bench(rest)
+    if task == "font":
+        return font()
     print(f"unknown task {task!r}\n{__doc__}", file=sys.stderr)
     return 2
 
