@@ -9,7 +9,9 @@
     python3 tasks.py font             # rebuild the chart's font, handlers/market/fonts (maintainers)
 
 Only the standard library is used here, so it works on a fresh machine with Python 3.11+ and pip. The
-environment lives in .venv (or $VENV_DIR) and is reinstalled only when pyproject.toml changes.
+environment lives in .venv (or $VENV_DIR) and is reinstalled only when pyproject.toml changes. `run`
+installs what the settings need: the `postgres` extra for a PostgreSQL DATABASE_URL, `redis` for a REDIS_URL
+(from the environment or .env); the other tasks install the `dev` extra, which has both.
 """
 
 from __future__ import annotations
@@ -32,18 +34,19 @@ def _say(text: str) -> None:
     print(f"[tasks] {text}", file=sys.stderr, flush=True)
 
 
-def ensure_env(extra: str) -> None:
-    """Create the venv and install the project (with `extra`) unless the same pyproject is installed."""
+def ensure_env(*extras: str) -> None:
+    """Create the venv and install the project (with `extras`) unless the same pyproject is installed."""
     if sys.version_info < (3, 11):  # noqa: UP036 - this file runs before any check of the version
         sys.exit("Career Coach needs Python 3.11 or newer; run this with python3.11 (or newer).")
     if not PY.exists():
         _say(f"creating a virtual environment in {VENV}")
         venv.EnvBuilder(with_pip=True).create(VENV)
+    wanted = ",".join(sorted(set(extras)))
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
-    stamp = VENV / f".installed-{extra or 'base'}"
+    stamp = VENV / f".installed-{wanted or 'base'}"
     if stamp.exists() and stamp.read_text() == digest:
         return
-    target = f".[{extra}]" if extra else "."
+    target = f".[{wanted}]" if wanted else "."
     _say(f"installing {target} (first run takes a minute)")
     subprocess.run(
         [str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", target],
@@ -53,12 +56,43 @@ def ensure_env(extra: str) -> None:
     stamp.write_text(digest)
 
 
+def settings_extras(environ: dict[str, str] | None = None, dotenv: Path = ROOT / ".env") -> list[str]:
+    """The extras the bot's settings need, read as bot/config.py reads them (the environment first, then
+    .env; names in any case): `postgres` for a PostgreSQL DATABASE_URL, `redis` when REDIS_URL is set."""
+    values = {key.upper(): value for key, value in _read_dotenv(dotenv).items()}
+    values.update({key.upper(): value for key, value in (os.environ if environ is None else environ).items()})
+    extras = []
+    if values.get("DATABASE_URL", "").strip().lower().startswith("postgres"):
+        extras.append("postgres")
+    if values.get("REDIS_URL", "").strip():
+        extras.append("redis")
+    return extras
+
+
+def _read_dotenv(path: Path) -> dict[str, str]:
+    """KEY=value lines of a .env file (`export`, quotes and trailing comments as python-dotenv reads them)."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        key, sep, value = line.strip().removeprefix("export ").partition("=")
+        if not sep or key.strip().startswith("#"):
+            continue
+        value = value.strip()
+        if value[:1] in {"'", '"'} and value[0] in value[1:]:
+            value = value[1 : value.index(value[0], 1)]
+        else:
+            value = value.split(" #", 1)[0].strip()
+        values[key.strip()] = value
+    return values
+
+
 def _exec(args: list[str]) -> int:
     return subprocess.call(args, cwd=ROOT)
 
 
 def run(args: list[str]) -> int:
-    ensure_env("")
+    ensure_env(*settings_extras())
     return _exec([str(PY), "-m", "bot", *args])
 
 

@@ -117,3 +117,20 @@ def test_compose_config_is_valid_when_docker_compose_is_here(tmp_path):
         capture_output=True, text=True,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+
+
+# -- what is installed: only what the settings need ------------------------------------------------------------
+
+
+def test_run_installs_the_extras_the_settings_need(tmp_path):
+    from tasks import settings_extras
+
+    dotenv = tmp_path / ".env"
+    assert settings_extras({}, dotenv) == []  # SQLite, no Redis: no extra (and no .env at all)
+    dotenv.write_text(
+        "BOT_TOKEN=123:abc\n# REDIS_URL=redis://commented-out\n"
+        'export DATABASE_URL="postgresql+asyncpg://coach:pw@db/coach"  # the server\nREDIS_URL=\n'
+    )
+    assert settings_extras({}, dotenv) == ["postgres"]  # a blank REDIS_URL is unset
+    assert settings_extras({"redis_url": "redis://localhost:6379/0"}, dotenv) == ["postgres", "redis"]
+    assert settings_extras({"DATABASE_URL": "sqlite+aiosqlite:///data/x.sqlite3"}, dotenv) == []  # env wins
