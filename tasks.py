@@ -6,12 +6,14 @@
     python3 tasks.py lint             # ruff only
     python3 tasks.py bench [ARGS...]  # the benchmarks (make bench)
     python3 tasks.py i18n             # re-extract, update and compile the translations (maintainers)
+    python3 tasks.py lock             # re-resolve every dependency and write constraints.txt (maintainers)
     python3 tasks.py font             # rebuild the chart's font, handlers/market/fonts (maintainers)
 
 Only the standard library is used here, so it works on a fresh machine with Python 3.11+ and pip. The
-environment lives in .venv (or $VENV_DIR) and is reinstalled only when pyproject.toml changes. `run`
-installs what the settings need: the `postgres` extra for a PostgreSQL DATABASE_URL, `redis` for a REDIS_URL
-(from the environment or .env); the other tasks install the `dev` extra, which has both.
+environment lives in .venv (or $VENV_DIR); it gets the versions pinned in constraints.txt and is reinstalled
+only when pyproject.toml or constraints.txt changes. `run` installs what the settings need: the `postgres`
+extra for a PostgreSQL DATABASE_URL, `redis` for a REDIS_URL (from the environment or .env); the other tasks
+install the `dev` extra, which has both.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import tempfile
 import venv
 from pathlib import Path
 
@@ -28,6 +31,8 @@ VENV = Path(os.environ.get("VENV_DIR", ROOT / ".venv"))
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
 LOCALES = ROOT / "bot" / "locales"
+CONSTRAINTS = ROOT / "constraints.txt"
+UNPINNED = {"pip", "setuptools", "wheel"}  # the environment's own tools: pinning them could clash with a build
 
 
 def _say(text: str) -> None:
@@ -35,25 +40,37 @@ def _say(text: str) -> None:
 
 
 def ensure_env(*extras: str) -> None:
-    """Create the venv and install the project (with `extras`) unless the same pyproject is installed."""
+    """Create the venv and install the project (with `extras`) at the pinned versions, unless the same
+    pyproject.toml and constraints.txt are installed already."""
     if sys.version_info < (3, 11):  # noqa: UP036 - this file runs before any check of the version
         sys.exit("Career Coach needs Python 3.11 or newer; run this with python3.11 (or newer).")
     if not PY.exists():
         _say(f"creating a virtual environment in {VENV}")
         venv.EnvBuilder(with_pip=True).create(VENV)
     wanted = ",".join(sorted(set(extras)))
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
+    digest = hashlib.sha256()
+    for path in (ROOT / "pyproject.toml", CONSTRAINTS):
+        digest.update(path.read_bytes() if path.exists() else b"")
     stamp = VENV / f".installed-{wanted or 'base'}"
-    if stamp.exists() and stamp.read_text() == digest:
+    if stamp.exists() and stamp.read_text() == digest.hexdigest()[:16]:
         return
     target = f".[{wanted}]" if wanted else "."
     _say(f"installing {target} (first run takes a minute)")
-    subprocess.run(
-        [str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", target],
-        cwd=ROOT,
-        check=True,
+    pins = ["-c", str(CONSTRAINTS)] if CONSTRAINTS.exists() else []
+    _pip(PY, "install", "--quiet", *pins, "-e", target)
+    stamp.write_text(digest.hexdigest()[:16])
+
+
+def _pip(python: Path, *args: str) -> str:
+    """Run pip quietly: its output is shown only when it fails (then this script stops with its code)."""
+    done = subprocess.run(
+        [str(python), "-m", "pip", *args, "--disable-pip-version-check"], cwd=ROOT, capture_output=True, text=True
     )
-    stamp.write_text(digest)
+    if done.returncode:
+        print(done.stdout + done.stderr, file=sys.stderr)
+        _say(f"pip {args[0]} failed (exit code {done.returncode})")
+        sys.exit(done.returncode)
+    return done.stdout
 
 
 def settings_extras(environ: dict[str, str] | None = None, dotenv: Path = ROOT / ".env") -> list[str]:
@@ -146,6 +163,28 @@ def i18n() -> int:
     return 0
 
 
+def lock() -> int:
+    """Resolve the newest versions pyproject.toml allows, in a fresh environment with every extra, and pin
+    them in constraints.txt (which every install here, CI and the image then use)."""
+    with tempfile.TemporaryDirectory(prefix="coach-lock-") as folder:
+        python = Path(folder) / ("Scripts" if os.name == "nt" else "bin") / "python"
+        _say("resolving every dependency in a fresh environment (a minute or two)")
+        venv.EnvBuilder(with_pip=True).create(folder)
+        _pip(python, "install", "--quiet", "-e", ".[dev]")  # not pinned by the old file: that is the point
+        frozen = _pip(python, "freeze", "--exclude-editable").splitlines()
+    pins = [line for line in frozen if "==" in line and line.split("==")[0].lower() not in UNPINNED]
+    pins.sort(key=lambda line: line.split("==")[0].lower())
+    header = [
+        "# Every package the bot, its extras (postgres, redis) and the development tools install, pinned.",
+        f"# Written by `python3 tasks.py lock` on Python {sys.version_info.major}.{sys.version_info.minor};"
+        " used by tasks.py, .ci/run (through tasks.py) and the Dockerfile.",
+        "# Change a range in pyproject.toml, then run the lock again; do not edit by hand.",
+    ]
+    CONSTRAINTS.write_text("\n".join([*header, *pins]) + "\n")
+    _say(f"{CONSTRAINTS.name}: {len(pins)} packages pinned")
+    return 0
+
+
 def font() -> int:
     """Rebuild the chart's font from matplotlib's wheel (tools/subset_font.py; fontTools is in `dev`)."""
     ensure_env("dev")
@@ -167,6 +206,8 @@ def main(argv: list[str]) -> int:
         return i18n()
     if task == "bench":
         return bench(rest)
+    if task == "lock":
+        return lock()
     if task == "font":
         return font()
     print(f"unknown task {task!r}\n{__doc__}", file=sys.stderr)
