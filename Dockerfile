@@ -9,14 +9,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --create-home --uid 10001 coach
 WORKDIR /app
 
-# Dependencies first, so code changes reuse the cached layer.
-COPY pyproject.toml README.md ./
+# Dependencies first, so code changes reuse the cached layer. The versions are the pinned ones (constraints.txt,
+# written by `python3 tasks.py lock`); the image has both extras, for compose's PostgreSQL and Redis.
+COPY pyproject.toml README.md constraints.txt ./
 COPY bot ./bot
 COPY handlers ./handlers
 COPY coach ./coach
 COPY services ./services
 COPY storage ./storage
-RUN pip install . && rm -rf /app/build
+RUN pip install -c constraints.txt ".[postgres,redis]" && rm -rf /app/build
 
 USER coach
 WORKDIR /home/coach

@@ -55,7 +55,7 @@ LABELS = {  # what a student taps, as the buttons read in each language
     "en": {"done": "Done", "skip": "Skip", "level": "Junior"},
     "ru": {"done": "Готово", "skip": "Пропустить", "level": "Junior"},
 }
-MARKET_EVERY = 5  # one student in five opens /market (a chart: matplotlib), one in five /report
+MARKET_EVERY = 5  # one student in five opens /market (a chart, drawn by Pillow), one in five /report
 REPORT_EVERY = 5
 
 

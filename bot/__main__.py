@@ -386,6 +386,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = _load_settings()
     # Before anything can fail: from here on every line written, tracebacks included, is free of secrets.
     setup_logging(settings.log_level, secrets=settings.secrets(), json_format=settings.log_format == "json")
+    if args.command != "chat" and (missing := settings.missing_extra()):  # the chat has a SQLite file of its own
+        print(missing, file=sys.stderr)
+        return EXIT_USAGE
     try:
         return _dispatch(args, settings)
     except (OSError, SQLAlchemyError) as exc:

@@ -5,6 +5,7 @@ Every field is documented one by one in `.env.example`; keep the two in step (a 
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from datetime import date
 from pathlib import Path
@@ -174,6 +175,25 @@ class Settings(BaseSettings):
             return make_url(self.database_url).password
         except ArgumentError:
             return None
+
+    def missing_extra(self) -> str | None:
+        """One line saying which optional package the settings need and this environment lacks (asyncpg for a
+        PostgreSQL DATABASE_URL, redis for REDIS_URL) and how to install it; None when nothing is missing."""
+        needs = []
+        try:
+            if make_url(self.database_url).get_backend_name() == "postgresql":
+                needs.append(("DATABASE_URL is a PostgreSQL database", "asyncpg", "postgres"))
+        except ArgumentError:
+            pass  # not a URL at all: opening the database says so
+        if self.redis_url:
+            needs.append(("REDIS_URL is set", "redis", "redis"))
+        for why, module, extra in needs:
+            if importlib.util.find_spec(module) is None:
+                return (
+                    f"{why}, but {module} is not installed: start the bot with `python3 tasks.py run` (it installs "
+                    f"what the settings need), or pip install 'career-coach[{extra}]'."
+                )
+        return None
 
     def sqlite_path(self) -> Path | None:
         """The SQLite file behind DATABASE_URL, if it is one (its folder is created on start)."""

@@ -26,10 +26,12 @@ def import_aiogram_lazily() -> None:
     if "aiogram.types" in sys.modules:
         return
     eager = BaseModel.__dict__["model_rebuild"]
+    copies: dict[int, dict[str, Any]] = {}  # aiogram passes every model the same namespace: one copy for all
 
     def remember_namespace(cls: type[BaseModel], *args: Any, _types_namespace: Any = None, **kwargs: Any) -> Any:
         if _types_namespace is not None and not args and not kwargs:
-            cls.__pydantic_parent_namespace__ = dict(_types_namespace)
+            # A copy per model was ~300 dicts of ~300 names each: 5 MB of every process.
+            cls.__pydantic_parent_namespace__ = copies.setdefault(id(_types_namespace), dict(_types_namespace))
             # Also where pydantic looks when it builds this model nested in another one (a method's fields):
             # the model's module, whose own imports of these names are under TYPE_CHECKING.
             module = vars(sys.modules[cls.__module__])

@@ -63,17 +63,33 @@ class JsonFormatter(RedactingFormatter):
         return self._redact(json.dumps(entry, ensure_ascii=False))
 
 
+class SchedulerLinesAsDebug(logging.Filter):
+    """APScheduler's INFO lines ("Running job ...", "Job ... executed successfully": a pair per reminder tick,
+    every minute) become DEBUG, shown only with LOG_LEVEL=DEBUG; its warnings and errors (a job missed or
+    failed) stay as they are."""
+
+    def __init__(self, show_debug: bool) -> None:
+        super().__init__()
+        self._show_debug = show_debug
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.INFO and record.name.startswith("apscheduler"):
+            record.levelno, record.levelname = logging.DEBUG, logging.getLevelName(logging.DEBUG)
+            return self._show_debug
+        return True
+
+
 def setup_logging(level: str, secrets: Iterable[str] = (), json_format: bool = False) -> None:
     redact = Redactor(secrets)
+    numeric = logging.getLevelName(level)
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter(redact) if json_format else RedactingFormatter(redact))
+    handler.addFilter(SchedulerLinesAsDebug(show_debug=numeric <= logging.DEBUG))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    numeric = logging.getLevelName(level)
     logging.getLogger("aiogram.event").setLevel(max(numeric, logging.WARNING))  # our own line per update says it
     logging.getLogger("alembic").setLevel(max(numeric, logging.WARNING))
-    logging.getLogger("apscheduler").setLevel(max(numeric, logging.WARNING))  # a line per tick is noise
 
     def excepthook(kind: type[BaseException], value: BaseException, traceback: TracebackType | None) -> None:
         if issubclass(kind, KeyboardInterrupt):

@@ -18,7 +18,7 @@ from bot.factory import create_bot, create_dispatcher
 from bot.health import Health, serve
 from bot.i18n import create_i18n
 from bot.scheduler import reminder_service
-from bot.warmup import settle_heap_soon
+from bot.warmup import few_malloc_arenas, settle_heap_soon
 from coach.catalog import Catalog
 from services.reminders import RunCounts
 from storage.db import Database
@@ -65,6 +65,7 @@ async def run_webhook(settings: Settings, token: str) -> None:
     Each update is handled inside its request (not in the background), so aiohttp's graceful shutdown on
     SIGTERM — stop accepting, wait for requests in flight — never drops an update Telegram was told we took.
     """
+    few_malloc_arenas()  # before the database's threads start
     async with open_storage(settings.database_url) as (catalog, db):
         await _serve_webhook(settings, token, catalog, db)
 
@@ -113,6 +114,7 @@ async def _serve_webhook(settings: Settings, token: str, catalog: Catalog, db: D
 
 
 async def run_polling(settings: Settings, token: str) -> None:
+    few_malloc_arenas()  # before the database's threads start
     async with open_storage(settings.database_url) as (catalog, db):
         bot = create_bot(settings, token)
         dp = create_dispatcher(settings=settings, database=db, catalog=catalog)

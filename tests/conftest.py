@@ -7,6 +7,7 @@ is set (`.ci/run` starts a server and sets it); each test gets a database of its
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import AsyncIterator
 
 import pytest
@@ -37,6 +38,36 @@ BACKENDS = [
         ],
     ),
 ]
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The skipped tests in one line, by reason (pytest runs with -rfE: failures and errors are listed one by
+    one, skips are not; `pytest -rs` lists them)."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if not skipped:
+        return
+    reasons = Counter(_skip_reason(report) for report in skipped)
+    servers = {reason: _servers(reason) for reason in reasons}
+    postgres = sum(n for reason, n in reasons.items() if "PostgreSQL" in servers[reason])
+    redis = sum(n for reason, n in reasons.items() if servers[reason] == {"Redis"})
+    parts = []
+    if postgres or redis:
+        parts.append(f"{postgres} need PostgreSQL, {redis} Redis (TEST_POSTGRES_URL / TEST_REDIS_URL not set; .ci/run "
+                     "sets them)")  # fmt: skip
+    parts += [f"{n} × {reason}" for reason, n in reasons.most_common() if not servers[reason]]
+    terminalreporter.write_line(f"{len(skipped)} skipped: " + "; ".join(parts))
+
+
+def _skip_reason(report) -> str:
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+    return reason.removeprefix("Skipped: ")
+
+
+def _servers(reason: str) -> set[str]:
+    """Which test servers a skip's reason says were missing."""
+    upper = reason.upper()
+    return {name for key, name in (("POSTGRES", "PostgreSQL"), ("REDIS", "Redis")) if key in upper}
 
 
 @pytest.fixture(scope="session")

@@ -52,6 +52,31 @@ def test_invalid_settings_exit_2_with_one_line(tmp_path):
     assert "DEFAULT_TIMEZONE" in result.stderr
 
 
+# As if the package were not installed: `import` fails and importlib finds no spec.
+WITHOUT = "import sys\nsys.modules[{module!r}] = None\nfrom bot.__main__ import main\nsys.exit(main(sys.argv[1:]))"
+
+
+@pytest.mark.parametrize(
+    ("module", "setting", "extra"),
+    [
+        ("asyncpg", {"DATABASE_URL": "postgresql+asyncpg://coach:pg-secret-word@127.0.0.1:9/coach"}, "postgres"),
+        ("redis", {"REDIS_URL": "redis://:redis-secret-word@127.0.0.1:9/0"}, "redis"),
+    ],
+)
+def test_a_setting_whose_package_is_missing_is_one_line_and_exit_2(tmp_path, module, setting, extra):
+    """asyncpg and redis are extras: a bot started with a PostgreSQL or Redis URL without them says what to
+    install, in one line, with no traceback and no password."""
+    base = {k: v for k, v in os.environ.items() if k not in {"BOT_TOKEN", "DATABASE_URL", "REDIS_URL"}}
+    env = {**base, "PYTHONPATH": str(ROOT), "BOT_TOKEN": "123456:AAE-token-for-a-missing-extra", **setting}
+    for args in (["run"], ["db", "current"]):
+        result = subprocess.run([sys.executable, "-c", WITHOUT.format(module=module), *args], env=env, cwd=tmp_path,
+                                capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60)  # fmt: skip
+        assert result.returncode == 2, result.stderr
+        [line] = result.stderr.strip().splitlines()
+        assert f"{module} is not installed" in line and f"career-coach[{extra}]" in line and "tasks.py run" in line
+        assert "secret" not in result.stderr + result.stdout
+
+
 def test_skills_parse_prints_json():
     result = run_bot("skills", "parse", "Basic Python, PosgreSQL, Go/Python, Quantum basket weaving")
     assert result.returncode == 0, result.stderr

@@ -117,3 +117,149 @@ def test_compose_config_is_valid_when_docker_compose_is_here(tmp_path):
         capture_output=True, text=True,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+
+
+# -- what is installed: pinned, and only what the settings need ------------------------------------------------
+
+
+def _pins() -> dict[str, str]:
+    """constraints.txt as {canonical name: version}."""
+    from packaging.utils import canonicalize_name
+
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, sep, version = line.partition("==")
+            assert sep and version.strip(), f"not an exact pin: {line!r}"
+            pins[canonicalize_name(name)] = version.strip()
+    return pins
+
+
+def _project() -> dict:
+    import tomllib
+
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+
+def test_the_image_installs_the_pinned_versions_with_both_extras():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    copied = re.search(r"^COPY (.*) \./$", dockerfile, re.MULTILINE)
+    assert copied and "constraints.txt" in copied.group(1).split()
+    install = re.search(r"^RUN pip install (.*?) &&", dockerfile, re.MULTILINE)
+    assert install and install.group(1) == '-c constraints.txt ".[postgres,redis]"'  # compose: PostgreSQL, Redis
+    assert dockerfile.index("constraints.txt") < dockerfile.index("RUN pip install")
+    assert "constraints" not in (ROOT / ".dockerignore").read_text()
+
+
+def test_ci_runs_the_readme_test_command_which_installs_the_pinned_versions():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert ci.rstrip().splitlines()[-1] == "python3 tasks.py test"
+    assert "pip install" not in ci  # everything CI installs goes through tasks.py and its constraints
+
+
+def test_tasks_installs_with_the_constraints_and_reinstalls_when_they_change(tmp_path, monkeypatch):
+    import subprocess
+
+    import tasks
+
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").write_text("")  # an environment exists: only the install is to be decided
+    constraints = tmp_path / "constraints.txt"
+    constraints.write_text((ROOT / "constraints.txt").read_text())
+    monkeypatch.setattr(tasks, "VENV", venv)
+    monkeypatch.setattr(tasks, "PY", venv / "bin" / "python")
+    monkeypatch.setattr(tasks, "CONSTRAINTS", constraints)
+    calls: list[list[str]] = []
+
+    def pip(args, **kwargs):
+        calls.append(args)
+        return subprocess.CompletedProcess(args, 0, "", "")
+
+    monkeypatch.setattr(tasks.subprocess, "run", pip)
+    tasks.ensure_env("dev")
+    [command] = calls
+    assert command[1:4] == ["-m", "pip", "install"]
+    assert command[command.index("-c") + 1] == str(constraints) and _target(command) == ".[dev]"
+    tasks.ensure_env("dev")
+    assert len(calls) == 1  # the same pyproject.toml and constraints: nothing to do
+    constraints.write_text(constraints.read_text() + "# changed\n")
+    tasks.ensure_env("dev")
+    assert len(calls) == 2  # new pins: installed again
+    tasks.ensure_env("redis", "postgres")
+    assert _target(calls[-1]) == ".[postgres,redis]"
+    tasks.ensure_env()
+    assert _target(calls[-1]) == "."
+
+
+def _target(pip_command: list[str]) -> str:
+    return pip_command[pip_command.index("-e") + 1]
+
+
+def test_run_installs_the_extras_the_settings_need(tmp_path):
+    from tasks import settings_extras
+
+    dotenv = tmp_path / ".env"
+    assert settings_extras({}, dotenv) == []  # SQLite, no Redis: no extra (and no .env at all)
+    dotenv.write_text(
+        "BOT_TOKEN=123:abc\n# REDIS_URL=redis://commented-out\n"
+        'export DATABASE_URL="postgresql+asyncpg://coach:pw@db/coach"  # the server\nREDIS_URL=\n'
+    )
+    assert settings_extras({}, dotenv) == ["postgres"]  # a blank REDIS_URL is unset
+    assert settings_extras({"redis_url": "redis://localhost:6379/0"}, dotenv) == ["postgres", "redis"]
+    assert settings_extras({"DATABASE_URL": "sqlite+aiosqlite:///data/x.sqlite3"}, dotenv) == []  # env wins
+
+
+def test_constraints_pin_everything_the_project_installs_at_the_installed_versions():
+    """Every distribution the project, its extras and the dev tools pull in (following each one's own
+    requirements) is pinned, and the environment running these tests has exactly the pinned versions."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    pins = _pins()
+    project = _project()
+    extras = project["optional-dependencies"]
+    assert set(extras) == {"postgres", "redis", "dev"}
+    assert "career-coach[postgres,redis]" in extras["dev"]
+    assert "ruff==" + pins["ruff"] in extras["dev"]  # ruff exactly, in both places
+    todo = [Requirement(r) for group in (project["dependencies"], *extras.values()) for r in group]
+    seen: set[str] = set()
+    while todo:
+        requirement = todo.pop()
+        name = canonicalize_name(requirement.name)
+        if name == "career-coach" or name in seen:
+            continue
+        seen.add(name)
+        assert name in pins, f"{name} is installed but not pinned: run `python3 tasks.py lock`"
+        assert metadata.version(name) == pins[name], f"{name}: {metadata.version(name)} installed, {pins[name]} pinned"
+        for text in metadata.requires(name) or []:
+            nested = Requirement(text)
+            wanted = requirement.extras or {""}
+            if nested.marker is None or any(nested.marker.evaluate({"extra": extra}) for extra in wanted):
+                todo.append(nested)
+    assert "matplotlib" not in pins and {"asyncpg", "redis"} <= seen
+    assert not {"asyncpg", "redis", "matplotlib"} & {canonicalize_name(r) for r in project["dependencies"]}
+
+
+def test_the_pins_satisfy_the_constraints_pip_is_configured_with():
+    """This machine's pip config adds constraints of its own (global.constraint); pip applies both files, so
+    a pin of ours that they exclude would make every install fail."""
+    import subprocess
+    import sys
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    listed = subprocess.run([sys.executable, "-m", "pip", "config", "list"], capture_output=True, text=True).stdout
+    files = re.findall(r"^\S*\.constraint='(.*)'$", listed, re.MULTILINE)
+    pins = _pins()
+    for path in (Path(f) for value in files for f in value.split()):
+        if not path.is_file():
+            continue
+        for line in path.read_text().splitlines():
+            if line.strip() and not line.lstrip().startswith("#"):
+                theirs = Requirement(line.split("#")[0].strip())
+                ours = pins.get(canonicalize_name(theirs.name))
+                assert ours is None or theirs.specifier.contains(ours, prereleases=True), (path, line, ours)

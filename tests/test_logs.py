@@ -57,3 +57,38 @@ def test_a_crash_at_start_up_prints_no_secret(tmp_path):
     assert result.returncode != 0
     assert TOKEN not in result.stdout + result.stderr
     assert "***" in result.stderr
+
+
+def _log_lines(level: str, json_format: bool) -> list[str]:
+    """What the bot's logging writes for an update line and APScheduler's lines of one reminder tick."""
+    code = (
+        "import logging\n"
+        "from bot.logs import setup_logging\n"
+        f"setup_logging({level!r}, json_format={json_format})\n"
+        "logging.getLogger('bot.observability').info('update id=%s type=message user=1 ms=1.0 outcome=ok', 7)\n"
+        "logging.getLogger('apscheduler.executors.default').info('Running job %s', 'reminders')\n"
+        "logging.getLogger('apscheduler.executors.default').info('Job %s executed successfully', 'reminders')\n"
+        "logging.getLogger('apscheduler.scheduler').warning('Run time of job %s was missed', 'reminders')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stderr.splitlines()
+
+
+def test_scheduler_ticks_are_debug_lines_and_its_warnings_stay():
+    lines = _log_lines("INFO", json_format=False)
+    assert len(lines) == 2, lines
+    assert "INFO bot.observability: update id=7" in lines[0]
+    assert "WARNING apscheduler.scheduler: Run time of job reminders was missed" in lines[1]
+    debug = _log_lines("DEBUG", json_format=False)
+    assert any("DEBUG apscheduler.executors.default: Running job reminders" in line for line in debug), debug
+    assert len(debug) == 4
+
+
+def test_json_log_lines_are_objects():
+    entries = [json.loads(line) for line in _log_lines("INFO", json_format=True)]
+    assert [(e["level"], e["logger"]) for e in entries] == [
+        ("INFO", "bot.observability"),
+        ("WARNING", "apscheduler.scheduler"),
+    ]
+    assert entries[0]["message"] == "update id=7 type=message user=1 ms=1.0 outcome=ok"

@@ -25,3 +25,11 @@ async def test_the_heap_is_settled_in_the_background_soon_after_start(monkeypatc
         assert len(warmup._KEPT) == len(warmup.USED)
     finally:
         gc.unfreeze()
+
+
+def test_the_bot_asks_glibc_for_few_malloc_arenas():
+    """Two arenas instead of one per thread (bench/footprint.py: a lower peak); elsewhere, nothing changes."""
+    import platform
+
+    glibc = platform.system() == "Linux" and platform.libc_ver()[0] == "glibc"
+    assert warmup.few_malloc_arenas() is glibc

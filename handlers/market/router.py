@@ -43,7 +43,7 @@ async def market(message: Message, student: Student, coach: CoachService, catalo
     ]
     title = texts.chart_title(catalog, roadmap, lang)
     # Rendering takes CPU: off the event loop, so other students are not kept waiting.
-    png = await asyncio.to_thread(render_chart, rows, title, _("you have it"), _("to learn"))
+    png = await asyncio.to_thread(render_chart, rows, title, *texts.chart_legend())
     # The chart carries the summary as its caption; the message after it holds only what the chart does not
     # show (the exact shares, other stacks, salaries by level and city), with the button.
     await message.answer_photo(

@@ -94,6 +94,11 @@ def chart_title(catalog: Catalog, roadmap: Roadmap, lang: str) -> str:
     return _("{role}: share of postings asking for each skill").format(role=where)
 
 
+def chart_legend() -> tuple[str, str]:
+    """The chart's two colours: skills the student has, and those to learn."""
+    return _("you have it"), _("to learn")
+
+
 def ask_posting() -> str:
     return _("Paste the vacancy's text, or a link like <i>https://hh.kz/vacancy/123456</i>. /cancel to stop.")
 

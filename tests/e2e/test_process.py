@@ -37,6 +37,25 @@ async def test_the_bot_greets_in_the_users_language_and_stops_cleanly(api, start
     assert "Traceback" not in log
 
 
+async def test_json_logs_one_line_per_update_and_no_scheduler_ticks(api, start_bot):
+    """LOG_FORMAT=json: every line the process writes is a JSON object; each update is logged once (aiogram's
+    own line is left out), and the reminder ticks (here every 0.2 s) write nothing at INFO."""
+    import json
+
+    bot = await start_bot(LOG_FORMAT="json", REMINDER_TICK_SECONDS="0.2")
+    await api.wait_for(lambda: any(method == "getUpdates" for method, _ in api.calls))
+    api.push_text(555, "/start")
+    await api.wait_for(lambda: api.sent_to(555))
+    await asyncio.sleep(1.0)  # a few ticks
+    assert await bot.stop() == 0
+    entries = [json.loads(line) for line in bot.log.splitlines() if line.strip()]
+    messages = [entry["message"] for entry in entries]
+    assert len([m for m in messages if m.startswith("update id=")]) == 1, messages
+    assert not [m for m in messages if "Update id=" in m or "Running job" in m or "executed successfully" in m]
+    assert any(m.startswith("bot started: @career_coach_bot") for m in messages) and "bot stopped" in messages
+    assert all(entry["level"] in ("INFO", "WARNING") for entry in entries), entries
+
+
 async def test_polling_mode_serves_healthz_and_metrics(api, start_bot):
     import aiohttp
 
