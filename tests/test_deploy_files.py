@@ -201,6 +201,8 @@ def test_run_installs_the_extras_the_settings_need(tmp_path):
 
     dotenv = tmp_path / ".env"
     assert settings_extras({}, dotenv) == []  # SQLite, no Redis: no extra (and no .env at all)
+    dotenv.write_text((ROOT / ".env.example").read_text())  # the README's first step: cp .env.example .env
+    assert settings_extras({}, dotenv) == []
     dotenv.write_text(
         "BOT_TOKEN=123:abc\n# REDIS_URL=redis://commented-out\n"
         'export DATABASE_URL="postgresql+asyncpg://coach:pw@db/coach"  # the server\nREDIS_URL=\n'
