@@ -65,9 +65,9 @@ def _skip_reason(report) -> str:
 
 
 def _servers(reason: str) -> set[str]:
-    """Which test servers a skip's reason says were missing."""
-    upper = reason.upper()
-    return {name for key, name in (("POSTGRES", "PostgreSQL"), ("REDIS", "Redis")) if key in upper}
+    """Which test servers a skip's reason says were not given (not "this variant needs PostgreSQL": that test
+    runs on the PostgreSQL side of its parameters)."""
+    return {name for key, name in (("TEST_POSTGRES_URL", "PostgreSQL"), ("TEST_REDIS_URL", "Redis")) if key in reason}
 
 
 @pytest.fixture(scope="session")
